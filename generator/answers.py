@@ -1,0 +1,449 @@
+"""Answers files: the variants a clerk picked, so the same draft can be made again.
+
+`BRIEF.answers.yaml` sits next to the brief. It records the skeleton, seed and
+year, and for every choice path of the draft ("opening.0", "point2.heading",
+"point1.1.3") the stable variant id (`entry/variant`) that fills it. Replaying
+it through `AnswersChooser` gives back exactly the picked draft; when the brief
+or the bank has changed, picks that no longer fit fall back to the seed and are
+reported one line each, in Chinese.
+
+Everything here is plain data and pure functions except `load_answers` and
+`save_answers`, so the picker, the CLI and a future web page share one logic.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import re
+import shutil
+import tempfile
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from .api import Library
+from .bank import Candidate, PhraseBank
+from .brief import Brief
+from .compose import SlotRequest, _present_facts, compose, random_chooser
+from .draft import Draft
+from .errors import UserError
+from .numbering import cn
+from .select import choose_skeleton, fits
+from .yamlio import load_yaml
+
+ANSWERS_SUFFIX = ".answers.yaml"
+PATH_RE = re.compile(r"^(?:opening|closing|point[1-9])(?:\.(?:heading|announce|\d{1,3}))+$")
+VARIANT_RE = re.compile(r"^[A-Za-z0-9_\-.]+/[A-Za-z0-9_\-.]+$")
+SECTION_RE = re.compile(r"^(?:opening|closing|point[1-9])$")
+
+HEADER = """\
+# speechdraft 挑选结果：由 speechdraft pick / reroll 写入，speechdraft generate 会自动读取（--no-answers 忽略）。
+# 简报：{brief}
+# skeleton/seed/year：挑选时的骨架、种子和年份；choices：每一处（路径）选用的说法 id（条目 id/变体 id）；
+# locked：锁定的路径，reroll 时保持不变；rerolls：重新生成过的部分及其新种子。
+# 删除 choices 中的某一行，该处就按种子重新随机选择；简报改动后不再适合的选择会逐条报告。
+"""
+
+
+class Answers(BaseModel):
+    """What `pick` and `reroll` save and `generate` replays."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(1, ge=1, le=1)
+    skeleton: str = Field(pattern=r"^[A-Za-z0-9_\-.]+$")
+    seed: int = Field(ge=0)
+    year: int = Field(ge=2012, le=2050)
+    choices: dict[str, str] = Field(default_factory=dict)
+    locked: list[str] = Field(default_factory=list)
+    rerolls: dict[str, int] = Field(default_factory=dict)
+
+
+def answers_path(brief_path: Path) -> Path:
+    """`county.yaml` -> `county.answers.yaml`, in the same folder."""
+    return brief_path.with_name(brief_path.stem + ANSWERS_SUFFIX)
+
+
+# Sections and labels ---------------------------------------------------------
+
+
+def section_of(path: str) -> str:
+    """The section a choice path belongs to: "point2.1.3" -> "point2"."""
+    return path.split(".", 1)[0]
+
+
+def section_label(section: str) -> str:
+    if section == "opening":
+        return "开头"
+    if section == "closing":
+        return "结尾"
+    if section.startswith("point") and section[5:].isdigit():
+        return f"第{cn(int(section[5:]))}部分"
+    return section
+
+
+_SECTION_WORDS = {
+    "opening": "opening",
+    "开头": "opening",
+    "开场": "opening",
+    "开场白": "opening",
+    "closing": "closing",
+    "结尾": "closing",
+    "结束语": "closing",
+    "结语": "closing",
+}
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
+_POINT_RE = re.compile(r"^(?:point|第)?\s*([1-9一二三四])\s*(?:部分|点|、|，)?$", re.IGNORECASE)
+
+
+def parse_section(text: str, point_count: int) -> str:
+    """Accept 二 / 2 / point2 / 第二部分 / opening / closing / 开头 / 结尾; name the section."""
+    raw = text.strip()
+    word = _SECTION_WORDS.get(raw.lower()) or _SECTION_WORDS.get(raw)
+    if word:
+        return word
+    m = _POINT_RE.match(raw)
+    if m:
+        g = m.group(1)
+        n = int(g) if g.isdigit() else _CN_DIGITS[g]
+        if 1 <= n <= point_count:
+            return f"point{n}"
+        raise UserError(f"本稿只有{cn(point_count)}部分，没有第{cn(n)}部分", key="--section")
+    raise UserError(
+        f"无法识别的部分 {raw!r}，可用：开头、结尾、一至{cn(point_count)}（或 1-{point_count}、point1、opening、closing）",
+        key="--section",
+    )
+
+
+# The chooser ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlotRecord:
+    """One choice point as compose saw it: the request, the pool offered, the variant taken."""
+
+    request: SlotRequest
+    pool: tuple[Candidate, ...]
+    chosen: str
+
+
+class AnswersChooser:
+    """Replay answered variants; fall back to the seed (or a section's reroll seed) elsewhere.
+
+    The main rng is always advanced exactly as `random_chooser` would, whether the
+    answer is used or not, so counts drawn later from the same rng (items, sentences)
+    stay as they were when the clerk picked. compose may run several times (target
+    length); each run is recorded, and `run_for(draft)` finds the one kept.
+    """
+
+    def __init__(
+        self,
+        choices: Mapping[str, str] | None = None,
+        *,
+        rerolls: Mapping[str, int] | None = None,
+        avoid: Mapping[str, str] | None = None,
+        reserved_entries: Collection[str] = (),
+    ) -> None:
+        self.choices = dict(choices or {})
+        self.rerolls = dict(rerolls or {})
+        self.avoid = dict(avoid or {})
+        self.reserved_entries = frozenset(reserved_entries)
+        self.runs: list[dict[str, SlotRecord]] = []
+        self._section_rngs: dict[str, random.Random] = {}
+
+    def __call__(
+        self, request: SlotRequest, candidates: Sequence[Candidate], rng: random.Random
+    ) -> Candidate:
+        if not self.runs or request.path in self.runs[-1]:
+            self.runs.append({})
+            self._section_rngs = {}
+        fallback = random_chooser(request, candidates, rng)
+        wanted = self.choices.get(request.path)
+        chosen = next((c for c in candidates if c.id == wanted), None) if wanted else None
+        if chosen is None:
+            section = section_of(request.path)
+            if section in self.rerolls:
+                srng = self._section_rngs.setdefault(section, random.Random(self.rerolls[section]))
+                chosen = random_chooser(request, self._fresh_pool(request.path, candidates), srng)
+            else:
+                chosen = fallback
+        self.runs[-1][request.path] = SlotRecord(request, tuple(candidates), chosen.id)
+        return chosen
+
+    def _fresh_pool(self, path: str, candidates: Sequence[Candidate]) -> list[Candidate]:
+        """For a reroll: not the old variant, and not an entry a kept path still uses."""
+        old = self.avoid.get(path)
+        new = [c for c in candidates if c.id != old]
+        free = [c for c in new if c.entry_id not in self.reserved_entries]
+        return free or new or list(candidates)
+
+    def run_for(self, draft: Draft) -> dict[str, SlotRecord]:
+        """The recorded run whose choices are the draft's."""
+        taken = {p: c.variant_id for p, c in draft.choices.items()}
+        for run in reversed(self.runs):
+            if {p: r.chosen for p, r in run.items()} == taken:
+                return run
+        return {}
+
+
+# Replaying -------------------------------------------------------------------
+
+
+@dataclass
+class Replay:
+    """A draft composed from answers, with what was offered at each path and what did not fit."""
+
+    draft: Draft
+    seed: int
+    brief: Brief
+    slots: dict[str, SlotRecord]
+    mismatches: list[str] = field(default_factory=list)
+
+    def choices(self) -> dict[str, str]:
+        return {p: c.variant_id for p, c in self.draft.choices.items()}
+
+
+def replay(
+    brief: Brief,
+    library: Library,
+    seed: int,
+    choices: Mapping[str, str] | None = None,
+    *,
+    skeleton: str | None = None,
+    pinned_skeleton: str | None = None,
+    rerolls: Mapping[str, int] | None = None,
+    avoid: Mapping[str, str] | None = None,
+    reserved_entries: Collection[str] = (),
+) -> Replay:
+    """Compose like `api.draft_from_brief`, steering every answered path.
+
+    `skeleton` is a command-line override; `pinned_skeleton` the answers file's
+    skeleton, kept while the brief says `auto` and it still fits. The skeleton
+    choice draws from the rng exactly as in a plain run, so the rest lines up.
+    """
+    if skeleton:
+        brief = brief.model_copy(update={"skeleton": skeleton})
+    rng = random.Random(seed)
+    skel = choose_skeleton(brief, library.skeletons, rng)
+    notes: list[str] = []
+    if pinned_skeleton and brief.skeleton == "auto" and pinned_skeleton != skel.id:
+        other = library.skeletons.get(pinned_skeleton)
+        if other is not None and fits(brief, other):
+            skel = other
+        else:
+            why = "已不存在" if other is None else "不适合修改后的简报"
+            notes.append(f"挑选时用的骨架 {pinned_skeleton} {why}，改用 {skel.id}，原有挑选大多不再适用")
+    chooser = AnswersChooser(choices, rerolls=rerolls, avoid=avoid, reserved_entries=reserved_entries)
+    draft = compose(brief, library.bank, skel, rng, chooser)
+    slots = chooser.run_for(draft)
+    notes += explain_mismatches(choices or {}, draft, slots, library.bank, brief)
+    return Replay(draft=draft, seed=seed, brief=brief, slots=slots, mismatches=notes)
+
+
+def explain_mismatches(
+    choices: Mapping[str, str],
+    draft: Draft,
+    slots: Mapping[str, SlotRecord],
+    bank: PhraseBank,
+    brief: Brief,
+) -> list[str]:
+    """One Chinese line per answered path that the draft could not keep."""
+    lines: list[str] = []
+    present_sections = set(draft.sections())
+    gone: dict[str, int] = {}
+    for path, wanted in choices.items():
+        record = slots.get(path)
+        if record is None:
+            section = section_of(path)
+            if section not in present_sections:
+                gone[section] = gone.get(section, 0) + 1
+            else:
+                lines.append(
+                    f"{section_label(section)}（{path}）：稿子结构已变，这一处不再出现，原选 {wanted} 未使用"
+                )
+            continue
+        if record.chosen == wanted:
+            continue
+        reason = _why(wanted, record, bank, brief, draft.year)
+        lines.append(
+            f"{section_label(section_of(path))}（{path}）：原选 {wanted} {reason}，已改用 {record.chosen}"
+        )
+    for section, n in gone.items():
+        lines.append(f"{section_label(section)}：修改后的讲话稿没有这一部分，其中 {n} 处挑选未使用")
+    return lines
+
+
+def _why(wanted: str, record: SlotRecord, bank: PhraseBank, brief: Brief, year: int) -> str:
+    cand = bank.variant(wanted)
+    if cand is None:
+        return "在短语库中已不存在"
+    if cand.slot != record.request.slot:
+        return f"不属于这里的槽位 {record.request.slot}（骨架已变）"
+    facts = _present_facts(brief)
+    if not cand.fits(
+        scope=brief.scope, kind=brief.meeting.kind, year=year, facts=facts, domain=record.request.domain
+    ):
+        return "不适合修改后的简报（范围、会议类型、年份或事实不符）"
+    if not cand.needs and any(c.needs for c in record.pool):
+        return "被能引用简报事实的说法取代"
+    return "与前文重复或已在前文用过"
+
+
+def brief_for_answers(brief: Brief, answers: Answers) -> tuple[Brief, list[str]]:
+    """Give a brief without year or date the picked year, so next January's draft is the same."""
+    if brief.year is None and brief.date is None:
+        return brief.with_year(answers.year), []
+    if brief.effective_year != answers.year:
+        return brief, [
+            f"简报年份 {brief.effective_year} 与挑选时的 {answers.year} 不同，与年份有关的说法可能重新选择"
+        ]
+    return brief, []
+
+
+def replay_answers(
+    brief: Brief,
+    library: Library,
+    answers: Answers,
+    *,
+    seed: int | None = None,
+    skeleton: str | None = None,
+) -> Replay:
+    """What `generate` does with an answers file: the picked draft, plus notes on what changed."""
+    brief, notes = brief_for_answers(brief, answers)
+    if seed is not None and seed != answers.seed:
+        notes.append(f"命令行种子 {seed} 与挑选时的种子 {answers.seed} 不同，部分段落的条数可能变化")
+    elif seed is None and brief.seed is not None and brief.seed != answers.seed:
+        notes.append(f"简报的 seed 为 {brief.seed}，按挑选结果使用种子 {answers.seed}")
+    used = answers.seed if seed is None else seed
+    if skeleton and skeleton != answers.skeleton:
+        notes.append(
+            f"命令行指定骨架 {skeleton}，与挑选时的骨架 {answers.skeleton} 不同，原有挑选大多不再适用"
+        )
+    result = replay(
+        brief,
+        library,
+        used,
+        answers.choices,
+        skeleton=skeleton,
+        pinned_skeleton=answers.skeleton,
+        rerolls=answers.rerolls,
+    )
+    result.mismatches[:0] = notes
+    return result
+
+
+def reroll(
+    brief: Brief,
+    library: Library,
+    seed: int,
+    choices: Mapping[str, str],
+    section: str,
+    new_seed: int,
+    *,
+    locked: Collection[str] = (),
+    rerolls: Mapping[str, int] | None = None,
+    skeleton: str | None = None,
+    pinned_skeleton: str | None = None,
+) -> Replay:
+    """Fresh choices for one section (from `new_seed`), every other path and every locked one kept."""
+    keep = {p: v for p, v in choices.items() if section_of(p) != section or p in locked}
+    avoid = {p: v for p, v in choices.items() if p not in keep}
+    reserved = {v.split("/", 1)[0] for v in keep.values()}
+    result = replay(
+        brief,
+        library,
+        seed,
+        keep,
+        skeleton=skeleton,
+        pinned_skeleton=pinned_skeleton,
+        rerolls={**(rerolls or {}), section: new_seed},
+        avoid=avoid,
+        reserved_entries=reserved,
+    )
+    return result
+
+
+def answers_from(
+    result: Replay,
+    *,
+    locked: Iterable[str] = (),
+    rerolls: Mapping[str, int] | None = None,
+) -> Answers:
+    """The answers file that reproduces `result.draft` exactly."""
+    choices = result.choices()
+    return Answers(
+        skeleton=result.draft.skeleton_id,
+        seed=result.seed,
+        year=result.draft.year,
+        choices=choices,
+        locked=[p for p in choices if p in set(locked)],
+        rerolls=dict(rerolls or {}),
+    )
+
+
+# Files -------------------------------------------------------------------------
+
+
+def load_answers(path: Path) -> Answers:
+    """Read and check an answers file; every problem names its line and key."""
+    from .validation import validate
+
+    doc = load_yaml(path, "挑选结果文件")
+    if not isinstance(doc.data, dict):
+        raise doc.error("挑选结果文件的顶层应为键值映射（skeleton:、seed:、choices: …）")
+    answers = validate(Answers, doc, "挑选结果")
+    for key, value in answers.choices.items():
+        if not PATH_RE.match(key):
+            raise doc.error(
+                f"无法识别的路径 {key}（应形如 opening.0、point2.heading、point1.1.3）", ("choices", key)
+            )
+        if not VARIANT_RE.match(value):
+            raise doc.error(f"说法 id 应形如 条目id/变体id（实际为 {value!r}）", ("choices", key))
+    for i, key in enumerate(answers.locked):
+        if key not in answers.choices:
+            raise doc.error(f"锁定的路径 {key} 在 choices 中没有对应的选择", ("locked", i))
+    for key in answers.rerolls:
+        if not SECTION_RE.match(key):
+            raise doc.error(f"无法识别的部分 {key}（应为 opening、closing 或 point1…）", ("rerolls", key))
+    return answers
+
+
+def dump_answers(answers: Answers, brief_name: str = "") -> str:
+    data = {
+        "version": answers.version,
+        "skeleton": answers.skeleton,
+        "seed": answers.seed,
+        "year": answers.year,
+        "choices": dict(answers.choices),
+        "locked": list(answers.locked),
+        "rerolls": dict(answers.rerolls),
+    }
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+    return HEADER.format(brief=brief_name or "（未记录）") + body
+
+
+def save_answers(path: Path, answers: Answers, brief_name: str = "") -> None:
+    """Replace the answers file in one rename; the previous version stays as NAME.bak."""
+    text = dump_answers(answers, brief_name)
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise UserError(f"无法写入挑选结果（{exc.strerror}）", file=str(path)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.is_file():
+            shutil.copyfile(path, path.with_name(path.name + ".bak"))
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise UserError(f"无法写入挑选结果（{exc.strerror}）", file=str(path)) from None

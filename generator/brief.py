@@ -1,0 +1,255 @@
+"""The brief: what the clerk tells speechdraft about the meeting.
+
+Everything optional stays optional: a missing fact becomes a visible
+placeholder in the draft (`XX县`, `（此处补充……）`), never an invented one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Scope = Literal["县", "市", "区", "乡镇", "单位"]
+MeetingKind = Literal[
+    "推进会", "调度会", "部署会", "培训会", "座谈会", "动员会", "现场会", "总结会", "述职评议会", "工作会"
+]
+Domain = Literal["农村", "社区", "机关", "两新组织", "国有企业", "学校", "医院"]
+
+DOMAINS: tuple[str, ...] = ("农村", "社区", "机关", "两新组织", "国有企业", "学校", "医院")
+MEETING_KINDS: tuple[str, ...] = MeetingKind.__args__  # type: ignore[attr-defined]
+SCOPES: tuple[str, ...] = Scope.__args__  # type: ignore[attr-defined]
+
+DOMAIN_ALIASES = {
+    "城市基层": "社区",
+    "城市社区": "社区",
+    "街道社区": "社区",
+    "两新": "两新组织",
+    "非公企业": "两新组织",
+    "社会组织": "两新组织",
+    "新经济组织": "两新组织",
+    "新社会组织": "两新组织",
+    "国企": "国有企业",
+    "公立医院": "医院",
+    "卫生健康": "医院",
+    "中小学": "学校",
+    "高校": "学校",
+    "教育": "学校",
+    "机关单位": "机关",
+    "乡村": "农村",
+}
+
+# How each scope names itself in a speech.
+SCOPE_WORDS: dict[str, dict[str, str]] = {
+    "县": {
+        "whole": "全县",
+        "committee": "县委",
+        "gov": "县政府",
+        "org_dept": "县委组织部",
+        "organs": "县直机关",
+        "unit": "县",
+        "sub_units": "各乡镇",
+    },
+    "市": {
+        "whole": "全市",
+        "committee": "市委",
+        "gov": "市政府",
+        "org_dept": "市委组织部",
+        "organs": "市直机关",
+        "unit": "市",
+        "sub_units": "各县（市、区）",
+    },
+    "区": {
+        "whole": "全区",
+        "committee": "区委",
+        "gov": "区政府",
+        "org_dept": "区委组织部",
+        "organs": "区直机关",
+        "unit": "区",
+        "sub_units": "各街道（镇）",
+    },
+    "乡镇": {
+        "whole": "全镇",
+        "committee": "镇党委",
+        "gov": "镇政府",
+        "org_dept": "镇党委",
+        "organs": "镇机关",
+        "unit": "镇",
+        "sub_units": "各村（社区）",
+    },
+    "单位": {
+        "whole": "全系统",
+        "committee": "党组（党委）",
+        "gov": "本单位",
+        "org_dept": "机关党委",
+        "organs": "机关各部门",
+        "unit": "单位",
+        "sub_units": "各基层党组织",
+    },
+}
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Meeting(_Strict):
+    """The meeting the speech is given at."""
+
+    name: str = Field(min_length=2, max_length=60, description="会议名称，如 基层党建工作推进会")
+    kind: MeetingKind = Field("推进会", description="会议类型")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _guess_kind(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "kind" not in data and isinstance(data.get("name"), str):
+            for kind in MEETING_KINDS:
+                if data["name"].endswith(kind) or kind[:-1] in data["name"]:
+                    return {**data, "kind": kind}
+        return data
+
+
+class PreviousSpeaker(_Strict):
+    """Someone who spoke before: `who` (with title) and what they did."""
+
+    who: str = Field(min_length=1, max_length=80)
+    did: str = Field("", max_length=200, description="做了什么，如 通报了前三季度全县党建工作情况")
+
+
+class Facts(_Strict):
+    """The clerk's own facts, quoted in the clerk's own words."""
+
+    achievements: list[str] = Field(default_factory=list, description="本地成绩，每条一句")
+    problems: list[str] = Field(default_factory=list, description="存在问题，每条一句")
+    programme: str | None = Field(None, max_length=60, description="本地品牌或工程名称，如 “红色领航”工程")
+    tasks: list[str] = Field(default_factory=list, description="本次会议要部署的具体任务")
+
+    @field_validator("achievements", "problems", "tasks")
+    @classmethod
+    def _no_blank(cls, items: list[str]) -> list[str]:
+        return [s.strip() for s in items if s and s.strip()]
+
+
+class Length(_Strict):
+    """A target length: characters, or speaking minutes at `RATE` characters a minute."""
+
+    characters: int | None = Field(None, ge=800, le=20000)
+    minutes: float | None = Field(None, ge=5, le=120)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Length:
+        if self.characters is None and self.minutes is None:
+            raise ValueError("length 需要 characters 或 minutes 之一")
+        return self
+
+
+# Characters a minute at a speech's delivery pace (a measured, formal reading).
+SPEAKING_RATE = 170
+
+
+class Brief(_Strict):
+    """A speech brief. Unknown keys are errors so typos never pass silently."""
+
+    meeting: Meeting
+    scope: Scope = Field("县", description="范围：县/市/区/乡镇/单位")
+    place: str | None = Field(None, max_length=40, description="地名或单位名，如 青山县；缺省为 XX县")
+    committee: str | None = Field(
+        None, max_length=40, description="讲话所代表的党委，缺省按范围推出，如 县委"
+    )
+    speaker: str | None = Field(None, max_length=60, description="讲话人职务和姓名")
+    date: dt.date | None = Field(None, description="讲话日期，YYYY-MM-DD")
+    year: int | None = Field(None, ge=2012, le=2050, description="讲话年份，缺省取日期的年份")
+    points: Literal[3, 4] = Field(3, description="讲几点意见：3 或 4")
+    domains: list[Domain] = Field(default_factory=list, description="重点领域")
+    previous_speakers: list[PreviousSpeaker] = Field(default_factory=list, description="前面讲话或发言的同志")
+    facts: Facts = Field(default_factory=lambda: Facts())
+    length: Length | None = None
+    seed: int | None = Field(None, ge=0)
+    skeleton: str = Field("auto", description="骨架名称，或 auto 自动选择")
+    title: str | None = Field(None, max_length=80, description="自定标题；缺省按范围和会议名生成")
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _parse_date(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            for rx in _DATE_PATTERNS:
+                m = rx.match(value.strip())
+                if m:
+                    y, mo, d = (int(g) for g in m.groups())
+                    try:
+                        return dt.date(y, mo, d)
+                    except ValueError:
+                        raise ValueError(f"日期不存在：{value}") from None
+            raise ValueError(f"日期格式应为 YYYY-MM-DD（实际为 {value!r}）")
+        return value
+
+    @field_validator("domains", mode="before")
+    @classmethod
+    def _alias_domains(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list):
+            out: list[Any] = []
+            for v in value:
+                v = DOMAIN_ALIASES.get(v, v) if isinstance(v, str) else v
+                if v not in out:
+                    out.append(v)
+            return out
+        return value
+
+    @field_validator("previous_speakers", mode="before")
+    @classmethod
+    def _plain_names(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"who": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @model_validator(mode="after")
+    def _year_matches_date(self) -> Brief:
+        if self.date and self.year and self.date.year != self.year:
+            raise ValueError(f"year {self.year} 与 date 的年份 {self.date.year} 不一致")
+        return self
+
+    # Derived words -------------------------------------------------------
+
+    @property
+    def effective_year(self) -> int:
+        if self.year:
+            return self.year
+        if self.date:
+            return self.date.year
+        return dt.date.today().year
+
+    @property
+    def words(self) -> dict[str, str]:
+        """Scope words (全县, 县委, …) with the committee override applied."""
+        words = dict(SCOPE_WORDS[self.scope])
+        if self.committee:
+            words["committee"] = self.committee
+        return words
+
+    @property
+    def place_name(self) -> str:
+        """The place, or a visible placeholder such as XX县."""
+        return self.place or f"XX{SCOPE_WORDS[self.scope]['unit']}"
+
+    @property
+    def target_characters(self) -> int | None:
+        if not self.length:
+            return None
+        if self.length.characters:
+            return self.length.characters
+        assert self.length.minutes is not None
+        return round(self.length.minutes * SPEAKING_RATE)
+
+    def with_year(self, year: int) -> Brief:
+        return self.model_copy(update={"year": year})

@@ -1,0 +1,65 @@
+"""The `speechdraft` command line.
+
+Subcommands are imported only when used, so `speechdraft --help` and the
+start of `generate` stay light (python-docx and the picker load on demand).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import UserError
+
+# name -> "module:attribute", imported on first use.
+COMMANDS: dict[str, str] = {
+    "generate": "generator.commands.generate:generate",
+    "skeletons": "generator.commands.info:skeletons",
+    "new": "generator.commands.info:new",
+    "schema": "generator.commands.info:schema",
+    "check": "generator.commands.info:check",
+    "lint": "generator.commands.lint:lint",
+    "analyze": "generator.commands.analyze:analyze",
+    "pick": "generator.commands.pick:pick",
+    "reroll": "generator.commands.pick:reroll",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if self._available(name)]
+
+    @staticmethod
+    def _available(name: str) -> bool:
+        module = COMMANDS[name].split(":")[0]
+        return importlib.util.find_spec(module) is not None
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None or not self._available(cmd_name):
+            return None
+        module_name, attr = target.split(":")
+        command: click.Command = getattr(importlib.import_module(module_name), attr)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UserError as exc:
+            click.echo(f"错误：{exc.format()}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="speechdraft")
+def main() -> None:
+    """speechdraft：根据 YAML 简报生成党建工作会议讲话稿（.docx/.txt/.md）。"""
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,270 @@
+"""`speechdraft pick` (choose variants interactively) and `speechdraft reroll` (redo one section).
+
+Both save `BRIEF.answers.yaml` next to the brief, which `generate` then replays
+to write exactly the same draft. `pick` needs a terminal; tests hand it a
+prompt_toolkit pipe input and a dummy output through the click context object:
+`CliRunner().invoke(main, [...], obj={"picker_io": (pipe_input, DummyOutput())})`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ..errors import UserError
+
+if TYPE_CHECKING:
+    from ..answers import Answers, Replay
+    from ..api import Library
+    from ..brief import Brief
+
+NO_TERMINAL = (
+    "speechdraft pick 需要在终端里交互使用（当前的输入或输出不是终端）；"
+    "非交互场景请用 speechdraft generate（会读取已保存的挑选结果）或 speechdraft reroll"
+)
+
+
+def is_interactive() -> bool:
+    """A real terminal on both ends, and not a CI job or a dumb terminal."""
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        return False
+    if os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _common(f: Any) -> Any:
+    """Options shared with `generate`."""
+    for option in reversed(
+        [
+            click.option(
+                "-o",
+                "--output",
+                type=click.Path(path_type=Path),
+                help="输出文件（.docx/.txt/.md）；缺省为简报同名 .docx",
+            ),
+            click.option("--skeleton", help="指定骨架名称（见 speechdraft skeletons）"),
+            click.option("--force", is_flag=True, help="覆盖已存在的输出文件（旧文件保留为 .bak）"),
+            click.option(
+                "--reference-docx", type=click.Path(path_type=Path), help="使用自己的 Word 模板的样式和版式"
+            ),
+            click.option(
+                "--skeletons-dir",
+                "skeleton_dirs",
+                multiple=True,
+                type=click.Path(path_type=Path),
+                help="自有骨架目录（与内置骨架合并，同名覆盖）",
+            ),
+            click.option(
+                "--bank-dir",
+                "bank_dirs",
+                multiple=True,
+                type=click.Path(path_type=Path),
+                help="自有短语库目录（与内置短语库合并，同 id 覆盖）",
+            ),
+        ]
+    ):
+        f = option(f)
+    return f
+
+
+def _check_output(brief_path: Path, output: Path | None, force: bool, reference_docx: Path | None) -> Path:
+    """Fail before any work (and before any picking) when the output cannot be written."""
+    from ..output import check_writable
+    from ..render import FORMATS
+
+    out = output or brief_path.with_suffix(".docx")
+    if out.suffix.lower() not in FORMATS:
+        raise UserError(
+            f"不支持的输出格式 {out.suffix or '（无扩展名）'}，请用 .docx、.txt 或 .md", file=str(out)
+        )
+    check_writable(out)
+    if out.exists() and not force:
+        raise UserError("输出文件已存在；如需覆盖请加 --force（旧文件会保留为 .bak）", file=str(out))
+    if reference_docx is not None and not reference_docx.is_file():
+        raise UserError("找不到 Word 模板文件", file=str(reference_docx))
+    return out
+
+
+def _load(
+    brief_path: Path, skeleton_dirs: Iterable[Path], bank_dirs: Iterable[Path], use_answers: bool
+) -> tuple[Brief, Library, Answers | None, Path]:
+    from ..answers import answers_path, load_answers
+    from ..api import Library
+    from ..loaders import load_brief
+
+    warnings: list[str] = []
+    brief = load_brief(brief_path, warnings)
+    for warning in warnings:
+        click.echo(f"警告：{warning}", err=True)
+    library = Library.load(tuple(skeleton_dirs), tuple(bank_dirs))
+    apath = answers_path(brief_path)
+    answers = load_answers(apath) if use_answers and apath.is_file() else None
+    return brief, library, answers, apath
+
+
+def _save_and_write(
+    result: Replay,
+    answers: Answers,
+    apath: Path,
+    brief_path: Path,
+    out: Path,
+    *,
+    force: bool,
+    reference_docx: Path | None,
+) -> None:
+    """Answers first (the picking work is never lost), then the draft file."""
+    from ..answers import save_answers
+    from ..api import summary
+    from ..output import write_bytes_atomic
+    from ..render import render_for
+
+    data = render_for(out, result.draft, reference_docx=reference_docx)
+    save_answers(apath, answers, brief_path.name)
+    click.echo(f"已保存挑选结果 {apath}（{len(answers.choices)} 处选择，锁定 {len(answers.locked)} 处）")
+    backup = write_bytes_atomic(out, data, force=force)
+    click.echo(f"已写入 {out}：{summary(result.draft, result.seed)}")
+    if backup:
+        click.echo(f"原文件已备份为 {backup}")
+
+
+@click.command()
+@click.argument("brief_path", metavar="BRIEF.yaml", type=click.Path(path_type=Path))
+@_common
+@click.option("--seed", type=click.IntRange(min=0), help="随机种子（缺省用挑选结果或简报中的种子）")
+@click.option("--no-answers", is_flag=True, help="不读取已保存的挑选结果，从头挑选")
+@click.pass_obj
+def pick(
+    obj: Any,
+    brief_path: Path,
+    output: Path | None,
+    skeleton: str | None,
+    force: bool,
+    reference_docx: Path | None,
+    skeleton_dirs: tuple[Path, ...],
+    bank_dirs: tuple[Path, ...],
+    seed: int | None,
+    no_answers: bool,
+) -> None:
+    """逐段挑选说法（交互式），保存挑选结果 BRIEF.answers.yaml 并生成讲话稿。"""
+    io = obj.get("picker_io") if isinstance(obj, dict) else None
+    if io is None and not is_interactive():
+        raise UserError(NO_TERMINAL)
+    from ..answers import brief_for_answers
+    from ..api import complete_brief, resolve_seed
+    from ..picker.session import PickSession
+    from ..picker.ui import run_picker
+
+    out = _check_output(brief_path, output, force, reference_docx)
+    raw, library, answers, apath = _load(brief_path, skeleton_dirs, bank_dirs, not no_answers)
+    if answers is not None:
+        brief, notes = brief_for_answers(raw, answers)
+        session = PickSession.from_answers(brief, library, answers, seed=seed, skeleton=skeleton)
+        session.messages[:0] = notes
+        click.echo(f"已读取挑选结果 {apath}，在此基础上继续挑选")
+    else:
+        brief = complete_brief(raw)
+        session = PickSession(brief, library, resolve_seed(brief, seed), skeleton=skeleton)
+    if not run_picker(session, input=io[0] if io else None, output=io[1] if io else None):
+        click.echo("已放弃：没有保存挑选结果，也没有写出讲话稿", err=True)
+        sys.exit(1)
+    for line in session.messages:
+        click.echo(f"提示：{line}", err=True)
+    _save_and_write(
+        session.result,
+        session.to_answers(),
+        apath,
+        brief_path,
+        out,
+        force=force,
+        reference_docx=reference_docx,
+    )
+
+
+@click.command()
+@click.argument("brief_path", metavar="BRIEF.yaml", type=click.Path(path_type=Path))
+@click.option(
+    "-s",
+    "--section",
+    "section_text",
+    required=True,
+    help="要重新生成的部分：开头、结尾、一/二/三/四、1-4、point2、opening、closing",
+)
+@_common
+@click.option("--new-seed", type=click.IntRange(min=0), help="这一部分的新种子（缺省随机，会记入挑选结果）")
+@click.option("--seed", type=click.IntRange(min=0), help="没有挑选结果时其余部分所用的种子（缺省用简报中的）")
+def reroll(
+    brief_path: Path,
+    section_text: str,
+    output: Path | None,
+    skeleton: str | None,
+    force: bool,
+    reference_docx: Path | None,
+    skeleton_dirs: tuple[Path, ...],
+    bank_dirs: tuple[Path, ...],
+    new_seed: int | None,
+    seed: int | None,
+) -> None:
+    """重新生成某一部分的说法，其余部分保持不变；更新挑选结果并写出讲话稿。"""
+    import secrets
+
+    from ..answers import answers_from, parse_section, replay, replay_answers, section_label, section_of
+    from ..answers import reroll as reroll_section
+    from ..api import complete_brief, resolve_seed
+
+    out = _check_output(brief_path, output, force, reference_docx)
+    raw, library, answers, apath = _load(brief_path, skeleton_dirs, bank_dirs, True)
+    if answers is not None:
+        click.echo(f"已读取挑选结果 {apath}")
+        base = replay_answers(raw, library, answers, seed=seed, skeleton=skeleton)
+        locked, rerolls = set(answers.locked), dict(answers.rerolls)
+    else:
+        brief = complete_brief(raw)
+        base = replay(brief, library, resolve_seed(brief, seed), skeleton=skeleton)
+        locked, rerolls = set(), {}
+    for line in base.mismatches:
+        click.echo(f"提示：{line}", err=True)
+    section = parse_section(section_text, base.draft.point_count)
+    fresh = secrets.randbelow(1_000_000) if new_seed is None else new_seed
+    before = base.choices()
+    result = reroll_section(
+        base.brief,
+        library,
+        base.seed,
+        before,
+        section,
+        fresh,
+        locked=locked,
+        rerolls=rerolls,
+        skeleton=skeleton,
+        pinned_skeleton=base.draft.skeleton_id,
+    )
+    for line in result.mismatches:
+        click.echo(f"提示：{line}", err=True)
+    after = result.choices()
+    paths = [p for p in after if section_of(p) == section]
+    changed = sum(1 for p in paths if before.get(p) != after[p])
+    kept = sum(1 for p in paths if p in locked)
+    click.echo(
+        f"已重新生成{section_label(section)}：{len(paths)} 处中 {changed} 处换了说法"
+        + (f"，锁定的 {kept} 处未动" if kept else "")
+        + f"（新种子 {fresh}），其余部分保持不变"
+    )
+    rerolls[section] = fresh
+    _save_and_write(
+        result,
+        answers_from(result, locked=locked, rerolls=rerolls),
+        apath,
+        brief_path,
+        out,
+        force=force,
+        reference_docx=reference_docx,
+    )

@@ -1,0 +1,426 @@
+"""The pure core: brief + bank + skeleton + rng + chooser -> Draft.
+
+No files, no terminal, no global random. Every random decision goes through
+the `rng` passed in, and every variant choice through `chooser`, so the same
+seed gives the same draft and a picker or an answers file can steer any slot.
+
+Variety without repetition: a variant, an entry and a sentence are each used at
+most once per draft (a shuffle bag across the whole speech).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from .bank import Candidate, PhraseBank
+from .brief import Brief
+from .draft import Choice, Draft, Paragraph
+from .errors import UserError
+from .numbering import INLINE_STYLES, cn, ordinal
+from .skeleton import Domains, Items, Para, Sections, Skeleton
+from .templating import placeholder, render
+
+
+@dataclass(frozen=True)
+class SlotRequest:
+    """What the chooser is asked to fill: a path in the draft and the slot behind it."""
+
+    path: str
+    slot: str
+    role: str  # "para", "heading", "item", "announce", "domain"
+    section: str
+    domain: str | None = None
+    # Template names set for this slot only (count, domain…), so a picker can render other candidates.
+    context: tuple[tuple[str, str], ...] = ()
+
+
+Chooser = Callable[[SlotRequest, Sequence[Candidate], random.Random], Candidate]
+
+
+def random_chooser(request: SlotRequest, candidates: Sequence[Candidate], rng: random.Random) -> Candidate:
+    """Weighted random choice: the default when no one is picking."""
+    if len(candidates) == 1:
+        return candidates[0]
+    return rng.choices(list(candidates), weights=[c.weight for c in candidates], k=1)[0]
+
+
+DOMAIN_LABELS = {
+    "农村": "农村党建",
+    "社区": "城市基层党建",
+    "机关": "机关党建",
+    "两新组织": "“两新”组织党建",
+    "国有企业": "国有企业党建",
+    "学校": "学校党建",
+    "医院": "公立医院党建",
+}
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[。！？；])")
+_STRIP = re.compile(r"[\s“”‘’\"'（）()、，,。！？；：:]")
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_SPLIT.split(text) if s.strip()]
+
+
+def sentence_key(sentence: str) -> str:
+    return _STRIP.sub("", sentence)
+
+
+def _end(text: str) -> str:
+    """Close a clerk's fact with a full stop if it has no end punctuation."""
+    text = text.strip()
+    return text if text.endswith(("。", "！", "？", "；", "…")) else text.rstrip("，,;.") + "。"
+
+
+class _Composer:
+    def __init__(
+        self,
+        brief: Brief,
+        bank: PhraseBank,
+        skeleton: Skeleton,
+        rng: random.Random,
+        chooser: Chooser,
+        fill: float | None,
+    ) -> None:
+        self.brief = brief
+        self.bank = bank
+        self.skeleton = skeleton
+        self.rng = rng
+        self.chooser = chooser
+        self.fill = fill
+        self.year = brief.effective_year
+        self.facts = _present_facts(brief)
+        self.used_variants: set[str] = set()
+        self.used_entries: set[str] = set()
+        self.used_sentences: set[str] = set()
+        self.paragraphs: list[Paragraph] = []
+        self.choices: dict[str, Choice] = {}
+        self.notes: list[str] = []
+        self.points = skeleton.active_points(brief.points)
+        self.base = self._base_context()
+        self._rendered: dict[tuple[str, str | None, int], tuple[str, str]] = {}
+
+    # Context -------------------------------------------------------------
+
+    def _base_context(self) -> dict[str, Any]:
+        return base_context(self.brief, len(self.points), self.year)
+
+    # Choosing ------------------------------------------------------------
+
+    def count(self, span: tuple[int, int]) -> int:
+        lo, hi = span
+        if lo == hi:
+            return lo
+        if self.fill is None:
+            return self.rng.randint(lo, hi)
+        return lo + round(self.fill * (hi - lo))
+
+    def _render(self, c: Candidate, extra: dict[str, Any]) -> tuple[str, str]:
+        key = (c.id, extra.get("domain"), int(extra.get("count") or 0))
+        if key not in self._rendered:
+            ctx = {**self.base, **extra}
+            try:
+                text = render(c.text, ctx).strip()
+                head = render(c.head, ctx).strip() if c.head else ""
+            except jinja2.TemplateError as exc:
+                raise UserError(f"变体 {c.id} 无法渲染（{exc}）", file=c.source or None, key=c.slot) from None
+            self._rendered[key] = (text, head)
+        return self._rendered[key]
+
+    def _fresh(self, c: Candidate, extra: dict[str, Any]) -> bool:
+        text, head = self._render(c, extra)
+        keys = [sentence_key(s) for s in sentences(text)] + ([sentence_key(head)] if head else [])
+        return not any(k and k in self.used_sentences for k in keys)
+
+    def choose(
+        self,
+        path: str,
+        slot: str,
+        role: str,
+        section: str,
+        *,
+        domain: str | None = None,
+        extra: dict[str, Any] | None = None,
+        family: str | None = None,
+    ) -> tuple[Candidate, str, str]:
+        extra = dict(extra or {})
+        if domain:
+            extra |= {"domain": domain, "domain_label": DOMAIN_LABELS[domain]}
+        fitting = [
+            c
+            for c in self.bank.slot(slot)
+            if c.fits(
+                scope=self.brief.scope,
+                kind=self.brief.meeting.kind,
+                year=self.year,
+                facts=self.facts,
+                domain=domain,
+            )
+        ]
+        if not fitting:
+            where = f"、领域 {domain}" if domain else ""
+            raise UserError(
+                f"短语库中没有适合槽位 {slot} 的变体（范围 {self.brief.scope}、会议 {self.brief.meeting.kind}、"
+                f"年份 {self.year}{where}），请在 phrasebank 中补充",
+                key=slot,
+            )
+        pool = [
+            c
+            for c in fitting
+            if c.id not in self.used_variants
+            and c.entry_id not in self.used_entries
+            and self._fresh(c, extra)
+        ]
+        if not pool:  # bank too thin for this draft: allow a second variant of a used entry
+            pool = [c for c in fitting if c.id not in self.used_variants and self._fresh(c, extra)]
+            if pool:
+                self.notes.append(f"槽位 {slot} 的条目不够，已重复使用同一条目的其他说法")
+        if not pool:
+            raise UserError(f"短语库中槽位 {slot} 的变体已用尽，无法避免重复，请补充更多说法", key=slot)
+        # The clerk's own facts come first: where a variant can quote them, use one that does.
+        own = [c for c in pool if c.needs]
+        if own:
+            pool = own
+        # Parallel headings (对仗/排比): once a point heading sets a family, later ones keep to it.
+        if family:
+            same = [c for c in pool if c.family == family]
+            if same:
+                pool = same
+        request = SlotRequest(
+            path=path,
+            slot=slot,
+            role=role,
+            section=section,
+            domain=domain,
+            context=tuple((k, str(v)) for k, v in extra.items()),
+        )
+        chosen = self.chooser(request, pool, self.rng)
+        text, head = self._render(chosen, extra)
+        self.used_variants.add(chosen.id)
+        self.used_entries.add(chosen.entry_id)
+        for s in sentences(text):
+            self.used_sentences.add(sentence_key(s))
+        if head:
+            self.used_sentences.add(sentence_key(head))
+        self.choices[path] = Choice(path=path, slot=slot, variant_id=chosen.id)
+        return chosen, text, head
+
+    def emit(self, kind: Any, text: str, section: str, paths: tuple[str, ...], lead: str = "") -> None:
+        self.paragraphs.append(Paragraph(kind=kind, text=text, lead=lead, section=section, paths=paths))
+
+    # Structure -----------------------------------------------------------
+
+    def run(self) -> Draft:
+        b = self.brief
+        title = b.title or self._title()
+        self.emit("title", title, "", ())
+        self.emit("byline", b.speaker or f"{b.words['committee']}XXX同志", "", ())
+        date = b.date
+        date_text = f"{date.year}年{date.month}月{date.day}日" if date else f"{self.year}年X月X日"
+        self.emit("byline", f"（{date_text}）", "", ())
+        self.emit("salutation", "同志们：", "opening", ())
+        for i, node in enumerate(self.skeleton.opening):
+            self.para(node, f"opening.{i}", "opening")
+        family: str | None = None
+        for i, point in enumerate(self.points, start=1):
+            section = f"point{i}"
+            path = f"{section}.heading"
+            chosen, text, _ = self.choose(path, point.heading, "heading", section, family=family)
+            family = family or chosen.family
+            text = text.rstrip("。；，")
+            marker = ordinal(self.skeleton.numbering, i, len(self.points))
+            heading = f"{marker}{text}" + ("。" if self.skeleton.numbering == "第一，" else "")
+            self.emit("heading1", heading, section, (path,))
+            self.body(point.body, section, section)
+        for i, node in enumerate(self.skeleton.closing):
+            self.para(node, f"closing.{i}", "closing")
+        return Draft(
+            skeleton_id=self.skeleton.id,
+            skeleton_name=self.skeleton.name,
+            year=self.year,
+            paragraphs=self.paragraphs,
+            choices=self.choices,
+            point_count=len(self.points),
+            notes=self.notes,
+        )
+
+    def _title(self) -> str:
+        if self.skeleton.title:
+            return render(self.skeleton.title, self.base)
+        words, name = self.brief.words, self.brief.meeting.name
+        own = (
+            "全",
+            words["whole"],
+            words["organs"],
+            words["unit"],
+            words["committee"],
+            self.brief.place or "\0",
+        )
+        prefix = "" if name.startswith(own) else words["whole"]
+        return f"在{prefix}{name}上的讲话"
+
+    def body(self, nodes: Sequence[Any], section: str, base: str) -> None:
+        for i, node in enumerate(nodes):
+            path = f"{base}.{i}"
+            if isinstance(node, Para):
+                self.para(node, path, section)
+            elif isinstance(node, Items):
+                self.items(node, path, section)
+            elif isinstance(node, Domains):
+                self.domains(node, path, section)
+            elif isinstance(node, Sections):
+                self.sections(node, path, section)
+
+    def para(self, node: Para, path: str, section: str) -> None:
+        if node.optional and self.fill is not None and self.fill < 0.25:
+            return
+        k = self.count(node.sentences)
+        texts, paths = [], []
+        for j in range(k):
+            p = path if k == 1 else f"{path}.{j}"
+            _, text, _ = self.choose(p, node.para, "para", section)
+            texts.append(text)
+            paths.append(p)
+        self.emit("body", "".join(texts), section, tuple(paths))
+
+    def announce(self, slot: str | None, n: int, path: str, section: str) -> None:
+        if slot:
+            p = f"{path}.announce"
+            _, text, _ = self.choose(p, slot, "announce", section, extra={"count": str(n), "count_cn": cn(n)})
+            self.emit("body", text, section, (p,))
+
+    def items(self, node: Items, path: str, section: str) -> None:
+        user = list(getattr(self.brief.facts, node.facts)) if node.facts else []
+        entries: list[tuple[str, str, str]] = []  # (head, text, path)
+        if user:
+            entries = [("", _end(fact), "") for fact in user]
+        else:
+            for j in range(self.count(node.count)):
+                p = f"{path}.{j}"
+                _, text, head = self.choose(p, node.items, "item", section)
+                entries.append((head, text, p))
+        self.announce(node.announce, len(entries), path, section)
+        self._emit_items(entries, node.style, section, together=node.together)
+
+    def _emit_items(
+        self, entries: list[tuple[str, str, str]], style: str, section: str, *, together: bool
+    ) -> None:
+        n = len(entries)
+        chunks: list[tuple[str, str, str]] = []  # (lead, text, path)
+        for j, (head, text, p) in enumerate(entries, start=1):
+            mark = ordinal(style, j, n)
+            if style in INLINE_STYLES:
+                if head:
+                    lead = f"{mark}{_end(head)}"
+                    chunks.append((lead, lead + text, p))
+                else:
+                    chunks.append(("", mark + text, p))
+            elif head:
+                self.emit("heading2", f"{mark}{head}", section, (p,) if p else ())
+                self.emit("body", text, section, (p,) if p else ())
+            else:
+                self.emit("body", mark + text, section, (p,) if p else (), lead=mark)
+        if together and chunks:
+            self.emit("body", "".join(c[1] for c in chunks), section, tuple(c[2] for c in chunks if c[2]))
+        else:
+            for lead, text, p in chunks:
+                self.emit("body", text, section, (p,) if p else (), lead=lead)
+
+    def domains(self, node: Domains, path: str, section: str) -> None:
+        chosen = list(self.brief.domains or node.default)[: node.limit]
+        self.announce(node.announce, len(chosen), path, section)
+        entries: list[tuple[str, str, str]] = []
+        for j, domain in enumerate(chosen):
+            p = f"{path}.{j}"
+            _, text, head = self.choose(p, node.domains, "domain", section, domain=domain)
+            if node.style == "在方面":
+                lead = f"在{DOMAIN_LABELS[domain]}方面，"
+                self.emit("body", lead + text, section, (p,), lead=lead)
+            else:
+                entries.append((head, text, p))
+        if entries:
+            self._emit_items(entries, node.style, section, together=False)
+
+    def sections(self, node: Sections, path: str, section: str) -> None:
+        self.announce(node.announce, len(node.sections), path, section)
+        for j, sec in enumerate(node.sections, start=1):
+            p = f"{path}.{j - 1}"
+            _, text, _ = self.choose(f"{p}.heading", sec.heading, "heading", section)
+            text = text.rstrip("。；，")
+            self.emit(
+                "heading2", f"{ordinal('（一）', j, len(node.sections))}{text}", section, (f"{p}.heading",)
+            )
+            self.body(sec.body, section, p)
+
+
+def base_context(brief: Brief, points: int, year: int) -> dict[str, Any]:
+    """The names every bank and skeleton template may use (see templating.CONTEXT_NAMES)."""
+    prev = "，".join(f"{s.who}{s.did or '作了讲话'}" for s in brief.previous_speakers)
+    return {
+        **brief.words,
+        "place": brief.place_name,
+        "scope": brief.scope,
+        "meeting": brief.meeting.name,
+        "kind": brief.meeting.kind,
+        "year": str(year),
+        "programme": brief.facts.programme or "“XX”工程",
+        "previous": prev,
+        "domain": "",
+        "domain_label": "",
+        "count": "",
+        "count_cn": "",
+        "points": str(points),
+        "points_cn": cn(points),
+        "ph": placeholder,
+        "cn": cn,
+    }
+
+
+def _present_facts(brief: Brief) -> frozenset[str]:
+    f = brief.facts
+    present = {
+        "achievements": bool(f.achievements),
+        "problems": bool(f.problems),
+        "programme": bool(f.programme),
+        "tasks": bool(f.tasks),
+        "previous_speakers": bool(brief.previous_speakers),
+        "place": bool(brief.place),
+        "speaker": bool(brief.speaker),
+    }
+    return frozenset(k for k, v in present.items() if v)
+
+
+FILL_STEPS = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+def compose(
+    brief: Brief,
+    bank: PhraseBank,
+    skeleton: Skeleton,
+    rng: random.Random,
+    chooser: Chooser = random_chooser,
+) -> Draft:
+    """Compose a draft. With a target length, try fill levels from the same rng state and keep the closest."""
+    if brief.points not in skeleton.point_counts:
+        raise UserError(
+            f"骨架 {skeleton.id} 只能讲 {'或'.join(map(str, skeleton.point_counts))} 点，brief 要求 {brief.points} 点",
+            key="points",
+        )
+    target = brief.target_characters
+    if target is None:
+        return _Composer(brief, bank, skeleton, rng, chooser, None).run()
+    state = rng.getstate()
+    best: Draft | None = None
+    for fill in FILL_STEPS:
+        rng.setstate(state)
+        draft = _Composer(brief, bank, skeleton, rng, chooser, fill).run()
+        if best is None or abs(draft.characters - target) < abs(best.characters - target):
+            best = draft
+    assert best is not None
+    return best

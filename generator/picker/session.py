@@ -1,0 +1,430 @@
+"""The picking logic, with no terminal in it.
+
+A `PickSession` holds a draft and the answers that make it, and offers the moves
+a picker needs: walk the choice points in draft order, show a few candidates for
+one point, choose one, page through others, reroll a section, lock, go back,
+accept the rest, preview. Every change recomposes the whole draft through the
+pure core, so what the session shows is always what `generate` will write from
+the saved answers. The terminal UI (`ui.py`) and any future web page sit on top.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import jinja2
+
+from ..answers import (
+    Answers,
+    Replay,
+    answers_from,
+    replay,
+    reroll,
+    section_label,
+    section_of,
+)
+from ..api import Library
+from ..bank import Candidate
+from ..brief import Brief
+from ..compose import SlotRequest, base_context
+from ..draft import Draft, Paragraph
+from ..templating import render
+
+PAGE_SIZE = 4  # candidates on screen at once: the current one and up to three others
+
+
+@dataclass(frozen=True)
+class Step:
+    """One choice point: a path of the draft and how to call it."""
+
+    path: str
+    section: str
+    role: str
+    slot: str
+    label: str
+
+
+@dataclass(frozen=True)
+class SectionOutline:
+    section: str
+    label: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Option:
+    """A candidate as shown: number on screen, rendered head and text, whether it is in the draft now."""
+
+    number: int
+    candidate: Candidate
+    head: str
+    text: str
+    current: bool
+
+
+def _new_seed() -> int:
+    return secrets.randbelow(1_000_000)
+
+
+class PickSession:
+    """Picking state over one brief; all moves are plain methods."""
+
+    def __init__(
+        self,
+        brief: Brief,
+        library: Library,
+        seed: int,
+        *,
+        choices: Mapping[str, str] | None = None,
+        locked: set[str] | None = None,
+        rerolls: Mapping[str, int] | None = None,
+        skeleton: str | None = None,
+        pinned_skeleton: str | None = None,
+        new_seed: Callable[[], int] = _new_seed,
+    ) -> None:
+        self.brief = brief
+        self.library = library
+        self.seed = seed
+        self.skeleton = skeleton
+        self.pinned_skeleton = pinned_skeleton
+        self.locked: set[str] = set(locked or ())
+        self.rerolls: dict[str, int] = dict(rerolls or {})
+        self.new_seed = new_seed
+        self.index = 0
+        self.finished = False
+        self.pages: dict[str, int] = {}
+        self.messages: list[str] = []
+        self.result: Replay = replay(
+            brief,
+            library,
+            seed,
+            choices,
+            skeleton=skeleton,
+            pinned_skeleton=pinned_skeleton,
+            rerolls=self.rerolls,
+        )
+        self._after_compose()
+        self.messages = list(self.result.mismatches)
+
+    @classmethod
+    def from_answers(
+        cls,
+        brief: Brief,
+        library: Library,
+        answers: Answers,
+        *,
+        seed: int | None = None,
+        skeleton: str | None = None,
+    ) -> PickSession:
+        """Resume picking from a saved answers file (the brief must already carry its year)."""
+        return cls(
+            brief,
+            library,
+            answers.seed if seed is None else seed,
+            choices=answers.choices,
+            locked=set(answers.locked),
+            rerolls=answers.rerolls,
+            skeleton=skeleton,
+            pinned_skeleton=answers.skeleton,
+        )
+
+    # State -------------------------------------------------------------------
+
+    @property
+    def draft(self) -> Draft:
+        return self.result.draft
+
+    @property
+    def choices(self) -> dict[str, str]:
+        return self.result.choices()
+
+    def _after_compose(self) -> None:
+        """Rebuild the step list from the draft; keep locks only on paths that still exist."""
+        self.steps = self._make_steps()
+        self.locked &= set(self.result.slots)
+        self.brief = self.result.brief
+        self.pinned_skeleton = self.draft.skeleton_id
+
+    def _make_steps(self) -> list[Step]:
+        """Choice points in draft order, labelled 开头 · 第2段, 第二部分 · 标题, 第一部分 · 第3条 …"""
+        para_of: dict[str, tuple[int, int, int]] = {}  # path -> (paragraph, sentence, sentences)
+        for i, para in enumerate(self.draft.paragraphs):
+            for j, p in enumerate(para.paths):
+                para_of[p] = (i, j, len(para.paths))
+        steps: list[Step] = []
+        seen: dict[tuple[str, str], list[object]] = {}
+        for path, record in self.result.slots.items():
+            req = record.request
+            section = section_of(path)
+            where = section_label(section)
+            if req.role == "heading":
+                label = f"{where} · 标题" if path == f"{section}.heading" else f"{where} · 小标题"
+                if label.endswith("小标题"):
+                    label += str(self._count(seen, section, "小标题", path))
+            elif req.role == "announce":
+                label = f"{where} · 引导句"
+            elif req.role == "domain" and req.domain:
+                label = f"{where} · {req.domain}"
+            elif req.role in ("item", "domain"):
+                label = f"{where} · 第{self._count(seen, section, '条', path)}条"
+            else:
+                index, sentence, total = para_of.get(path, (-1, 0, 1))
+                label = f"{where} · 第{self._count(seen, section, '段', index)}段"
+                if total > 1:
+                    label += f"第{sentence + 1}句"
+            steps.append(Step(path=path, section=section, role=req.role, slot=req.slot, label=label))
+        # compose fills an announce line after its items; show them in reading order
+        order = {p: (i, j) for p, (i, j, _) in para_of.items()}
+        return sorted(steps, key=lambda s: order.get(s.path, (len(self.draft.paragraphs), 0)))
+
+    @staticmethod
+    def _count(seen: dict[tuple[str, str], list[object]], section: str, kind: str, key: object) -> int:
+        """1-based ordinal of `key` among the distinct keys of this kind met so far in `section`."""
+        keys = seen.setdefault((section, kind), [])
+        if key not in keys:
+            keys.append(key)
+        return keys.index(key) + 1
+
+    def outline(self) -> list[SectionOutline]:
+        """Sections in draft order (开头, 第一部分 …, 结尾) with their choice points."""
+        out: dict[str, list[Step]] = {}
+        for step in self.steps:
+            out.setdefault(step.section, []).append(step)
+        return [SectionOutline(s, section_label(s), tuple(steps)) for s, steps in out.items()]
+
+    @property
+    def current(self) -> Step | None:
+        return self.steps[self.index] if 0 <= self.index < len(self.steps) else None
+
+    def step(self, path: str) -> Step:
+        for s in self.steps:
+            if s.path == path:
+                return s
+        raise KeyError(path)
+
+    def _path(self, path: str | None) -> str:
+        if path is not None:
+            self.step(path)
+            return path
+        step = self.current
+        if step is None:
+            raise IndexError("已经看完全部选择点")
+        return step.path
+
+    # Candidates ----------------------------------------------------------------
+
+    def candidates(self, path: str | None = None) -> list[Candidate]:
+        """What can fill `path` now: the pool compose offered, minus entries locked elsewhere.
+
+        The current choice comes first; the others are spread over entries so that
+        one screen shows different ideas before different wordings of one idea.
+        """
+        path = self._path(path)
+        record = self.result.slots[path]
+        held = {self.choices[p].split("/", 1)[0] for p in self.locked if p != path and p in self.choices}
+        pool = [c for c in record.pool if c.entry_id not in held or c.id == record.chosen]
+        current = [c for c in pool if c.id == record.chosen]
+        by_entry: dict[str, list[Candidate]] = {}
+        for c in pool:
+            if c.id != record.chosen:
+                by_entry.setdefault(c.entry_id, []).append(c)
+        spread: list[Candidate] = []
+        queues = list(by_entry.values())
+        while any(queues):
+            for q in queues:
+                if q:
+                    spread.append(q.pop(0))
+        return current + spread
+
+    def options(self, path: str | None = None) -> list[Option]:
+        """The current choice plus one page of others (2–4 on screen)."""
+        path = self._path(path)
+        cands = self.candidates(path)
+        others = cands[1:]
+        per = PAGE_SIZE - 1
+        pages = max(1, -(-len(others) // per))
+        page = self.pages.get(path, 0) % pages
+        shown = [cands[0], *others[page * per : (page + 1) * per]]
+        request = self.result.slots[path].request
+        out = []
+        for i, c in enumerate(shown, start=1):
+            head, text = self.render_candidate(c, request)
+            out.append(Option(number=i, candidate=c, head=head, text=text, current=(i == 1)))
+        return out
+
+    def page_info(self, path: str | None = None) -> tuple[int, int, int]:
+        """(page, pages, candidates) for `path`, 1-based page."""
+        path = self._path(path)
+        n = len(self.candidates(path))
+        pages = max(1, -(-(n - 1) // (PAGE_SIZE - 1)))
+        return self.pages.get(path, 0) % pages + 1, pages, n
+
+    def other_candidates(self, path: str | None = None) -> list[Option]:
+        """Show the next page of candidates for `path` (wraps around)."""
+        path = self._path(path)
+        self.pages[path] = self.pages.get(path, 0) + 1
+        return self.options(path)
+
+    def render_candidate(self, c: Candidate, request: SlotRequest) -> tuple[str, str]:
+        ctx = {
+            **base_context(self.brief, self.draft.point_count, self.draft.year),
+            **dict(request.context),
+        }
+        try:
+            text = render(c.text, ctx).strip()
+            head = render(c.head, ctx).strip() if c.head else ""
+        except jinja2.TemplateError:
+            return "", c.text
+        return head, text
+
+    def text_of(self, path: str | None = None) -> str:
+        """The words of `path` as they stand in the draft now."""
+        path = self._path(path)
+        return self.options(path)[0].text
+
+    # Moves -----------------------------------------------------------------------
+
+    def _recompose(self, result: Replay) -> None:
+        self.result = result
+        self._after_compose()
+        self.messages = list(result.mismatches)
+
+    def choose(self, path: str, variant_id: str) -> None:
+        """Put `variant_id` at `path`; everything else stays where it can."""
+        allowed = {c.id for c in self.candidates(path)}
+        if variant_id not in allowed:
+            raise ValueError(f"{variant_id} 不能用在 {path}")
+        choices = {**self.choices, path: variant_id}
+        self._recompose(
+            replay(
+                self.brief,
+                self.library,
+                self.seed,
+                choices,
+                skeleton=self.skeleton,
+                pinned_skeleton=self.pinned_skeleton,
+                rerolls=self.rerolls,
+            )
+        )
+        self.pages.pop(path, None)
+
+    def choose_option(self, number: int) -> None:
+        """Take the numbered option at the current point and move on."""
+        step = self.current
+        if step is None:
+            raise IndexError("已经看完全部选择点")
+        options = self.options(step.path)
+        if not 1 <= number <= len(options):
+            raise ValueError(f"没有第 {number} 项")
+        if not options[number - 1].current:
+            self.choose(step.path, options[number - 1].candidate.id)
+        self._move_after(step.path)
+
+    def _move_after(self, path: str) -> None:
+        paths = [s.path for s in self.steps]
+        self.index = paths.index(path) + 1 if path in paths else self.index + 1
+        self.index = min(self.index, len(self.steps))
+
+    def lock(self, path: str | None = None, on: bool | None = None) -> bool:
+        """Toggle (or set) the lock on `path`; locked paths survive rerolls. Returns the new state."""
+        path = self._path(path)
+        state = (path not in self.locked) if on is None else on
+        if state:
+            self.locked.add(path)
+        else:
+            self.locked.discard(path)
+        return state
+
+    def reroll_section(self, section: str | None = None, seed: int | None = None) -> int:
+        """Fresh choices for every unlocked point of `section` (default: the current one)."""
+        if section is None:
+            step = self.current
+            if step is None:
+                raise IndexError("已经看完全部选择点")
+            section = step.section
+        here = self.current.path if self.current else None
+        new = self.new_seed() if seed is None else seed
+        self.rerolls[section] = new
+        self._recompose(
+            reroll(
+                self.brief,
+                self.library,
+                self.seed,
+                self.choices,
+                section,
+                new,
+                locked=self.locked,
+                rerolls=self.rerolls,
+                skeleton=self.skeleton,
+                pinned_skeleton=self.pinned_skeleton,
+            )
+        )
+        for step in self.steps:
+            if step.section == section:
+                self.pages.pop(step.path, None)
+        if here is not None:
+            self.goto(here)
+        return new
+
+    def goto(self, path: str) -> None:
+        paths = [s.path for s in self.steps]
+        if path in paths:
+            self.index = paths.index(path)
+        self.finished = False
+
+    def back(self) -> None:
+        self.index = max(0, min(self.index, len(self.steps)) - 1)
+        self.finished = False
+
+    def forward(self) -> None:
+        self.index = min(len(self.steps), self.index + 1)
+
+    def previous_section(self) -> None:
+        """Go to the start of this section, or of the one before when already at its start."""
+        if not self.steps:
+            return
+        here = min(self.index, len(self.steps) - 1)
+        start = self._section_start(here)
+        if start == self.index and start > 0:
+            start = self._section_start(start - 1)
+        self.index = start
+        self.finished = False
+
+    def _section_start(self, i: int) -> int:
+        section = self.steps[i].section
+        while i > 0 and self.steps[i - 1].section == section:
+            i -= 1
+        return i
+
+    def next_section(self) -> None:
+        if self.index >= len(self.steps):
+            return
+        section = self.steps[self.index].section
+        i = self.index
+        while i < len(self.steps) and self.steps[i].section == section:
+            i += 1
+        self.index = i
+
+    def accept_rest(self) -> None:
+        """Keep every remaining point as it is and finish."""
+        self.index = len(self.steps)
+        self.finished = True
+
+    # Output ------------------------------------------------------------------------
+
+    def paragraph_of(self, path: str | None = None) -> int | None:
+        """Index in `draft.paragraphs` of the paragraph holding `path`."""
+        path = self._path(path)
+        for i, p in enumerate(self.draft.paragraphs):
+            if path in p.paths:
+                return i
+        return None
+
+    def preview(self) -> list[Paragraph]:
+        """The whole draft as it stands."""
+        return list(self.draft.paragraphs)
+
+    def to_answers(self) -> Answers:
+        return answers_from(self.result, locked=self.locked, rerolls=self.rerolls)

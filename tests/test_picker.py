@@ -1,0 +1,328 @@
+"""The picker: plain session moves, CJK wrapping, and the UI driven through a pipe.
+
+The UI runs with prompt_toolkit's `create_pipe_input()` and `DummyOutput()`, so
+no terminal is needed; the command line gets them through click's context object.
+"""
+
+from __future__ import annotations
+
+import itertools
+import string
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from test_answers import cli, make_brief, make_library, write_case
+
+from generator.answers import load_answers, replay, section_of
+from generator.brief import Brief
+from generator.commands.pick import NO_TERMINAL, is_interactive
+from generator.numbering import cn
+from generator.picker.session import PickSession
+from generator.picker.ui import NO_LINE_END, NO_LINE_START, PickerApp, display_width, wrap
+from generator.render.txt import render_txt
+
+DOWN = "\x1b[B"
+
+
+@pytest.fixture(scope="module")
+def lib():
+    return make_library()
+
+
+def session(lib, seed: int = 2, **kw) -> PickSession:
+    return PickSession(make_brief(), lib, seed, new_seed=lambda: 4242, **kw)
+
+
+# Session logic ---------------------------------------------------------------------
+
+
+def test_outline_walks_sections_in_reading_order(lib):
+    s = session(lib)
+    outline = s.outline()
+    assert [o.section for o in outline] == ["opening", "point1", "point2", "point3", "point4", "closing"]
+    assert [o.label for o in outline] == ["开头", "第一部分", "第二部分", "第三部分", "第四部分", "结尾"]
+    assert [x.path for o in outline for x in o.steps] == [x.path for x in s.steps]
+    assert set(s.choices) == {x.path for x in s.steps}
+    where = [s.paragraph_of(x.path) for x in s.steps]
+    assert where == sorted(where), "an announce line comes before its items, as on the page"
+    labels = {x.path: x.label for x in s.steps}
+    assert labels["point2.heading"] == "第二部分 · 标题"
+    assert labels["point3.0.1"] == "第三部分 · 社区"
+
+
+def test_options_show_the_current_choice_and_page_through_others(lib):
+    s = session(lib)
+    path = "point1.1.0"
+    first = s.options(path)
+    assert 2 <= len(first) <= 4
+    assert first[0].current and first[0].candidate.id == s.choices[path]
+    assert first[0].text in s.draft.full_text()
+    entries = [o.candidate.entry_id for o in first[1:]]
+    assert len(set(entries)) == len(entries), "one screen shows different ideas first"
+    page, pages, n = s.page_info(path)
+    assert (page, n) == (1, len(s.candidates(path))) and pages > 1
+    seen = {o.candidate.id for o in first[1:]}
+    for _ in range(pages - 1):
+        more = s.other_candidates(path)
+        assert more[0].candidate.id == s.choices[path]
+        ids = {o.candidate.id for o in more[1:]}
+        assert ids and not ids & seen
+        seen |= ids
+    assert len(seen) == n - 1
+    assert s.other_candidates(path)[1:] == first[1:], "paging wraps around"
+
+
+def test_announce_candidates_are_rendered_with_the_real_count(lib):
+    s = session(lib)
+    items = sum(1 for p in s.choices if p.startswith("point1.1.") and p[-1].isdigit())
+    for opt in s.options("point1.1.announce"):
+        assert f"分{cn(items)}点" in opt.text
+
+
+def test_choose_changes_one_path_and_keeps_the_rest(lib):
+    s = session(lib)
+    before = dict(s.choices)
+    target = s.options("point2.0.0.heading")[2]
+    s.choose("point2.0.0.heading", target.candidate.id)
+    assert s.choices["point2.0.0.heading"] == target.candidate.id
+    assert {p: v for p, v in s.choices.items() if p != "point2.0.0.heading"} == {
+        p: v for p, v in before.items() if p != "point2.0.0.heading"
+    }
+    assert target.text in s.draft.full_text()
+    with pytest.raises(ValueError):
+        s.choose("point2.0.0.heading", "pk.open.a.e0/nothing")
+
+
+def test_choose_option_moves_on_and_back_returns(lib):
+    s = session(lib)
+    assert s.current and s.current.path == "opening.0"
+    s.choose_option(1)
+    assert s.current.path == "opening.1"
+    s.back()
+    assert s.current.path == "opening.0"
+    s.next_section()
+    assert s.current.path == "point1.heading"
+    s.forward()
+    s.previous_section()
+    assert s.current.path == "point1.heading"
+    s.previous_section()
+    assert s.current.path == "opening.0"
+    s.accept_rest()
+    assert s.finished and s.current is None
+    s.previous_section()
+    assert s.current.path == "closing.0"
+
+
+def test_locked_entries_are_not_offered_elsewhere(lib):
+    s = session(lib)
+    later = "point1.1.2"
+    held = s.choices[later].split("/")[0]
+    raw_pool = {c.entry_id for c in s.result.slots["point1.1.0"].pool}
+    assert held in raw_pool, "compose offers an entry a later path uses"
+    assert s.lock(later) is True
+    assert held not in {c.entry_id for c in s.candidates("point1.1.0")}
+    assert s.lock(later) is False
+    assert held in {c.entry_id for c in s.candidates("point1.1.0")}
+
+
+def test_reroll_section_keeps_locks_and_other_sections(lib):
+    s = session(lib)
+    before = dict(s.choices)
+    s.lock("point1.1.1")
+    seed = s.reroll_section("point1")
+    assert seed == 4242
+    after = s.choices
+    assert after["point1.1.1"] == before["point1.1.1"]
+    assert all(after[p] != before[p] for p in before if section_of(p) == "point1" and p != "point1.1.1")
+    assert all(after[p] == before[p] for p in before if section_of(p) != "point1")
+    answers = s.to_answers()
+    assert answers.rerolls == {"point1": 4242} and answers.locked == ["point1.1.1"]
+
+
+def test_session_answers_reproduce_the_session_draft(lib):
+    s = session(lib, seed=5)
+    path = s.steps[1].path
+    s.choose(path, s.options(path)[3].candidate.id)
+    s.reroll_section("point3")
+    s.choose("closing.0", s.options("closing.0")[1].candidate.id)
+    answers = s.to_answers()
+    again = replay(make_brief(), lib, answers.seed, answers.choices, pinned_skeleton=answers.skeleton)
+    assert render_txt(again.draft) == render_txt(s.draft)
+
+
+# Wrapping -----------------------------------------------------------------------------
+
+_HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
+_PUNCT = st.sampled_from(sorted(NO_LINE_START | NO_LINE_END))
+_ASCII = st.sampled_from(string.ascii_letters + string.digits)
+_CHUNK = st.tuples(st.text(st.one_of(_HAN, _ASCII), min_size=2, max_size=12), _PUNCT).map("".join)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_CHUNK, max_size=30).map("".join), st.integers(min_value=16, max_value=100))
+def test_wrap_fits_the_width_and_keeps_every_character(text, width):
+    lines = wrap(text, width, "▶ 1. ", "     ")
+    assert all(display_width(line) <= width for line in lines)
+    assert "".join(line[5:] for line in lines) == text
+    for prev, line in itertools.pairwise(lines):
+        assert line[5:6] not in NO_LINE_START, (prev, line)
+        assert prev[-1:] not in NO_LINE_END, (prev, line)
+
+
+def test_cjk_counts_two_columns():
+    assert display_width("党建abc") == 7
+    assert [display_width(s) for s in wrap("党" * 30, 20)] == [20, 20, 20]
+
+
+# The UI through a pipe -----------------------------------------------------------------
+
+
+def drive(s: PickSession, keys: str) -> bool:
+    with create_pipe_input() as inp:
+        inp.send_text(keys)
+        inp.close()  # keys run out -> EOF -> treated as cancel, never a hang
+        return PickerApp(s, input=inp, output=DummyOutput()).run()
+
+
+def test_ui_choose_others_lock_reroll_back_and_finish(lib):
+    s = session(lib)
+    second = s.options("opening.0")[1].candidate.id
+    expect = session(lib)
+    expect.choose_option(2)
+    page2 = expect.other_candidates("opening.1")[2].candidate.id
+    third = expect.options("opening.0")[2].candidate.id  # offered at opening.0 once `second` is in
+    keys = "2" + "o" + DOWN + DOWN + "\r" + "l" + "r" + "b" + "b" + "3" + "p" + DOWN + "p" + "a"
+    assert drive(s, keys) is True
+    assert s.choices["opening.1"] == page2  # other candidates, then arrows and Enter
+    assert s.locked == {"point1.heading"}  # lock
+    assert s.rerolls == {"point1": 4242}  # reroll of the section
+    assert s.choices["opening.0"] == third != second  # back twice, then a number key
+    assert s.finished
+
+
+def test_ui_quit_needs_two_presses_and_eof_cancels(lib):
+    s = session(lib)
+    before = dict(s.choices)
+    assert drive(s, "q" + "2" + "q" + "a") is True, "a key between the two q's disarms quitting"
+    s = session(lib)
+    assert drive(s, "2qq") is False
+    s = session(lib)
+    assert drive(s, "1") is False
+    assert s.choices == before
+
+
+def test_ui_renders_every_view_within_the_width(lib):
+    s = session(lib)
+    app = PickerApp(s, input=None, output=DummyOutput())
+    width = DummyOutput().get_size().columns
+    for mode, index in (("pick", 0), ("pick", 5), ("preview", 5), ("pick", len(s.steps))):
+        app.mode, s.index = mode, index
+        text = "".join(t for _, t in app._render())
+        lines = text.split("\n")
+        assert len(lines) <= DummyOutput().get_size().rows
+        assert all(display_width(line) < width for line in lines)
+        assert text.startswith(" 预览全文") == (mode == "preview")
+
+
+# The command line ---------------------------------------------------------------------------
+
+
+def test_pick_saves_answers_that_generate_reproduces(tmp_path):
+    brief, opts = write_case(tmp_path)
+    out = tmp_path / "picked.txt"
+    with create_pipe_input() as inp:
+        inp.send_text("2" + "o" + "3" + "l" + "r" + "b" + "[" + "p" + "p" + "a")
+        inp.close()
+        result = cli("pick", brief, "-o", out, *opts, obj={"picker_io": (inp, DummyOutput())})
+    assert result.exit_code == 0, result.output
+    assert "已保存挑选结果" in result.output and "已写入" in result.output
+    answers = load_answers(tmp_path / "brief.answers.yaml")
+    third = PickSession(make_brief(), make_library(), 11).steps[2].path  # where "l" and "r" land
+    assert answers.locked == [third] and set(answers.rerolls) == {section_of(third)}
+    plain = replay(make_brief(), make_library(), 11)
+    assert answers.choices["opening.0"] != plain.choices()["opening.0"]
+    again = tmp_path / "again.txt"
+    result = cli("generate", brief, "-o", again, *opts)
+    assert result.exit_code == 0 and "使用挑选结果" in result.output
+    assert again.read_text("utf-8") == out.read_text("utf-8")
+    # picking again resumes from the saved answers: finishing at once changes nothing
+    with create_pipe_input() as inp:
+        inp.send_text("a")
+        inp.close()
+        result = cli("pick", brief, "-o", out, "--force", *opts, obj={"picker_io": (inp, DummyOutput())})
+    assert result.exit_code == 0 and "继续挑选" in result.output
+    assert out.read_text("utf-8") == again.read_text("utf-8")
+
+
+def test_pick_cancelled_writes_nothing(tmp_path):
+    brief, opts = write_case(tmp_path)
+    with create_pipe_input() as inp:
+        inp.send_text("2qq")
+        inp.close()
+        result = cli("pick", brief, "-o", tmp_path / "x.txt", *opts, obj={"picker_io": (inp, DummyOutput())})
+    assert result.exit_code == 1 and "已放弃" in result.output
+    assert not (tmp_path / "x.txt").exists() and not (tmp_path / "brief.answers.yaml").exists()
+
+
+def test_pick_without_a_terminal_says_so_in_one_line(tmp_path):
+    brief, opts = write_case(tmp_path)
+    result = cli("pick", brief, *opts)
+    assert result.exit_code == 1
+    assert result.output.strip() == f"错误：{NO_TERMINAL}"
+    assert not (tmp_path / "brief.docx").exists()
+
+
+def test_ci_or_dumb_terminal_is_not_interactive(monkeypatch):
+    class Tty:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdin", Tty())
+    monkeypatch.setattr("sys.stdout", Tty())
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert is_interactive()
+    monkeypatch.setenv("CI", "true")
+    assert not is_interactive()
+    monkeypatch.setenv("CI", "false")
+    monkeypatch.setenv("TERM", "dumb")
+    assert not is_interactive()
+
+
+def test_target_length_session_tracks_the_kept_run(lib):
+    """With a target length compose runs at several fill levels; the session must read the kept one."""
+    brief = make_brief(length={"characters": 800})
+    s = PickSession(brief, lib, 3, new_seed=lambda: 7)
+    assert all(s.options(x.path)[0].candidate.id == s.choices[x.path] for x in s.steps)
+    s.choose(s.steps[0].path, s.options(s.steps[0].path)[2].candidate.id)
+    s.reroll_section("closing")
+    answers = s.to_answers()
+    again = replay(brief, lib, answers.seed, answers.choices, pinned_skeleton=answers.skeleton)
+    assert render_txt(again.draft) == render_txt(s.draft)
+
+
+def test_picks_on_every_built_in_skeleton_replay_exactly(synthetic_library):
+    """The shipped skeletons (with a machine-made bank): picks, a reroll, then replay gives the same text."""
+    for skel in synthetic_library.skeletons.values():
+        brief = Brief.model_validate(
+            {
+                "meeting": {"name": "基层党建工作推进会"},
+                "year": 2026,
+                "points": max(skel.point_counts),
+                "skeleton": skel.id,
+                "facts": {"achievements": ["村级活动场所全部达标", "新建党群服务站"]},
+            }
+        )
+        s = PickSession(brief, synthetic_library, 1, new_seed=lambda: 3)
+        for step in s.steps[::3]:
+            options = s.options(step.path)
+            s.choose(step.path, options[-1].candidate.id)
+        s.reroll_section("point2")
+        answers = s.to_answers()
+        again = replay(
+            brief, synthetic_library, answers.seed, answers.choices, pinned_skeleton=answers.skeleton
+        )
+        assert render_txt(again.draft) == render_txt(s.draft), skel.id
