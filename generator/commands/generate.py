@@ -60,8 +60,10 @@ def generate(
     check_writable(out)
     if out.exists() and not force:
         raise UserError("输出文件已存在；如需覆盖请加 --force（旧文件会保留为 .bak）", file=str(out))
-    if reference_docx is not None and not reference_docx.is_file():
-        raise UserError("找不到 Word 模板文件", file=str(reference_docx))
+    if reference_docx is not None:
+        from ..render.docx import check_reference
+
+        check_reference(reference_docx)
     warnings: list[str] = []
     raw_brief = load_brief(brief_path, warnings)
     brief = complete_brief(raw_brief)

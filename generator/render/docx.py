@@ -1,31 +1,98 @@
-"""Word output (minimal layout; the full GB/T 9704 layout is built on top of this)."""
+"""Word output in the official layout: the renderer only assigns named styles.
+
+The look (faces, sizes, indents, grid, page numbers) is in `docx_layout`; with
+`reference`, a clerk's own template supplies styles, margins, header and footer,
+like pandoc's --reference-doc, and any speech style it lacks is added from the
+built-in definitions.
+"""
 
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from pathlib import Path
+from typing import Any
 
 from ..draft import Draft
+from ..errors import UserError
+
+# Characters XML 1.0 (and so Word) cannot hold.
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return _XML_INVALID.sub("", text)
+
+
+def check_reference(reference: Path) -> None:
+    """Cheap early check, before any composing: the template exists and is a .docx package."""
+    if not reference.is_file():
+        raise UserError("找不到 Word 模板文件", file=str(reference))
+    if not zipfile.is_zipfile(reference):
+        raise UserError("Word 模板不是有效的 .docx 文件", file=str(reference))
+
+
+def _open_reference(reference: Path) -> Any:
+    import docx
+
+    check_reference(reference)
+    try:
+        return docx.Document(str(reference))
+    except Exception as exc:  # python-docx raises several types for broken packages
+        raise UserError(f"无法打开 Word 模板（{type(exc).__name__}）", file=str(reference)) from None
+
+
+def _clear_body(document: Any) -> None:
+    """Remove the template's paragraphs and tables, keeping its section settings."""
+    from docx.oxml.ns import qn
+
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+
+
+def new_document(reference: Path | None = None) -> Any:
+    """An empty document carrying the speech styles: built-in layout, or the user's template."""
+    import docx
+
+    from . import docx_layout as layout
+
+    if reference is not None:
+        document = _open_reference(reference)
+        _clear_body(document)
+        layout.ensure_styles(document, replace=False)
+        return document
+    document = docx.Document()
+    _clear_body(document)
+    layout.set_defaults(document)
+    layout.ensure_styles(document, replace=True)
+    section = document.sections[0]
+    layout.set_page(section)
+    layout.set_page_numbers(document, section)
+    return document
 
 
 def render_docx(draft: Draft, reference: Path | None = None) -> bytes:
-    import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    from . import docx_layout as layout
 
-    document = docx.Document(str(reference)) if reference else docx.Document()
+    document = new_document(reference)
+    styles = document.styles
     for p in draft.paragraphs:
-        para = document.add_paragraph()
-        if p.kind in ("title", "byline"):
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        elif p.kind == "body":
-            para.paragraph_format.first_line_indent = Pt(32)
-        if p.lead and p.text.startswith(p.lead):
-            para.add_run(p.lead).bold = True
-            para.add_run(p.text[len(p.lead) :])
+        para = document.add_paragraph(style=styles[layout.PARAGRAPH_STYLES[p.kind].name])
+        text = _clean(p.text)
+        lead = _clean(p.lead)
+        if lead and text.startswith(lead):
+            para.add_run(lead, style=styles[layout.LEAD])
+            para.add_run(text[len(lead) :])
         else:
-            run = para.add_run(p.text)
-            run.bold = p.kind in ("title", "heading1")
+            para.add_run(text)
+    props = document.core_properties
+    props.title = _clean(draft.title)
+    props.author = ""
+    props.last_modified_by = ""
+    props.comments = "speechdraft"
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
