@@ -22,7 +22,7 @@ from .bank import Candidate, PhraseBank
 from .brief import Brief
 from .draft import Choice, Draft, Paragraph
 from .errors import UserError
-from .numbering import INLINE_STYLES, cn, ordinal
+from .numbering import INLINE_STYLES, cn, cn_count, ordinal
 from .skeleton import Domains, Items, Para, Sections, Skeleton
 from .templating import placeholder, render
 
@@ -99,6 +99,7 @@ class _Composer:
         self.used_variants: set[str] = set()
         self.used_entries: set[str] = set()
         self.used_sentences: set[str] = set()
+        self.quoted: set[str] = set()  # brief facts some chosen variant already quotes
         self.paragraphs: list[Paragraph] = []
         self.choices: dict[str, Choice] = {}
         self.notes: list[str] = []
@@ -183,8 +184,9 @@ class _Composer:
                 self.notes.append(f"槽位 {slot} 的条目不够，已重复使用同一条目的其他说法")
         if not pool:
             raise UserError(f"短语库中槽位 {slot} 的变体已用尽，无法避免重复，请补充更多说法", key=slot)
-        # The clerk's own facts come first: where a variant can quote them, use one that does.
-        own = [c for c in pool if c.needs]
+        # The clerk's own facts come first: where a variant can quote a fact not yet quoted, use one
+        # that does. Once quoted, the fact no longer crowds out the other variants.
+        own = [c for c in pool if set(c.needs) - self.quoted]
         if own:
             pool = own
         # Parallel headings (对仗/排比): once a point heading sets a family, later ones keep to it.
@@ -204,6 +206,7 @@ class _Composer:
         text, head = self._render(chosen, extra)
         self.used_variants.add(chosen.id)
         self.used_entries.add(chosen.entry_id)
+        self.quoted.update(chosen.needs)
         for s in sentences(text):
             self.used_sentences.add(sentence_key(s))
         if head:
@@ -292,7 +295,7 @@ class _Composer:
     def announce(self, slot: str | None, n: int, path: str, section: str) -> None:
         if slot:
             p = f"{path}.announce"
-            _, text, _ = self.choose(p, slot, "announce", section, extra={"count": str(n), "count_cn": cn(n)})
+            _, text, _ = self.choose(p, slot, "announce", section, extra={"count": str(n), "count_cn": cn_count(n)})
             self.emit("body", text, section, (p,))
 
     def items(self, node: Items, path: str, section: str) -> None:

@@ -30,6 +30,11 @@ def cn(n: int) -> str:
     return head + "十" + (_DIGITS[ones] if ones else "")
 
 
+def cn_count(n: int) -> str:
+    """A count before a measure word: 两个方面, not 二个方面."""
+    return "两" if n == 2 else cn(n)
+
+
 def ordinal(style: str, i: int, total: int) -> str:
     """The marker for the i-th item (1-based) of `total` in `style`."""
     if style == "一、":

@@ -88,6 +88,12 @@ def generate(
     data = render_for(out, draft, reference_docx=reference_docx)
     backup = write_bytes_atomic(out, data, force=force)
     click.echo(f"已写入 {out}：{summary(draft, used_seed)}")
+    from ..lint import lint_paragraphs, summary_line
+
+    checked = lint_paragraphs(
+        [p.text for p in draft.paragraphs], year=draft.year, target=brief.target_characters, skip=("placeholder",)
+    )
+    click.echo(summary_line(checked) + "（占位见上；详查可用 speechdraft lint）")
     if backup:
         click.echo(f"原文件已备份为 {backup}")
     for note in draft.notes:
