@@ -110,6 +110,7 @@ _LEVEL1 = re.compile(rf"^(?:([{CN_DIGITS}]+)、|第([{CN_DIGITS}]+)[，、,])")
 _LEVEL2 = re.compile(rf"^[（(]([{CN_DIGITS}]+)[）)]")
 _INLINE = re.compile(rf"(?:^|(?<=[。；;：:！？，,\s）)]))([{CN_DIGITS}]{{1,3}})(是|要|要靠|则)")
 _SEQUENCE = re.compile(r"(?:^|(?<=[。；;：:！？]))(首先|其次|再次|最后)[，,]")
+_ASPECT = re.compile(r"(?:^|(?<=[。；;：:！？]))在([^，,。；：:！？“”]{2,14})方面[，,。：:]")
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,8 @@ def find_markers(paragraphs: Sequence[str]) -> list[Marker]:
         for m in _SEQUENCE.finditer(text):
             value = ("首先", "其次", "再次").index(m.group(1)) + 1 if m.group(1) != "最后" else 0
             out.append(Marker(i, m.start(1), 3, "首先", value, m.group(1)))
+        for m in _ASPECT.finditer(text):
+            out.append(Marker(i, m.start(), 3, "在方面", 0, m.group()[:-1]))
     out.sort(key=lambda mk: (mk.paragraph, mk.pos, mk.level))
     return out
 
@@ -159,8 +162,8 @@ def _runs(markers: Sequence[Marker]) -> list[list[Marker]]:
                 runs.append(current)
             current = []
             continue
-        if mk.style == "首先":
-            continue  # 首先/其次/最后 read as prose as often as numbering; not checked
+        if mk.style in ("首先", "在方面"):
+            continue  # 首先/其次/最后 and 在……方面 read as prose as often as numbering; not checked
         if mk.value == 1 and current:
             runs.append(current)
             current = []
@@ -320,7 +323,7 @@ def _items_after(markers: Sequence[Marker], paragraph: int, pos: int) -> int | N
         if (mk.paragraph, mk.pos) > (paragraph, pos - 1) and mk.paragraph <= paragraph + 1 and mk.level > 1
     ]
     following = [mk for mk in following if mk.paragraph > paragraph or mk.pos >= pos]
-    if not following or following[0].value != 1:
+    if not following or (following[0].value != 1 and following[0].style != "在方面"):
         return None
     first = following[0]
     later = [
@@ -336,7 +339,7 @@ def _items_after(markers: Sequence[Marker], paragraph: int, pos: int) -> int | N
             continue
         if mk.style != first.style and first.style != "首先":
             break
-        if count and mk.value == 1:
+        if count and mk.value == 1 and mk.style != "在方面":
             break
         count += 1
         if first.style == "首先" and mk.value == 0:

@@ -1,0 +1,170 @@
+"""`speechdraft analyze`: cleaning, outline, and the skeleton and bank it writes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import SHARED
+
+from generator.analyze import clean, outline, templatize
+from generator.bank import BankFile, PhraseBank
+from generator.cli import main
+from generator.loaders import load_bank_file, load_skeleton_file
+from generator.skeleton import iter_slots
+
+# A speech written for this test: 一、 / （一） / 一是, with noise a sharing site adds.
+NOISY = """仅供学习交流 禁止外传
+某某文库整理，关注公众号获取更多，QQ群 123456
+在全区社区党建工作推进会上的讲话
+
+同志们：
+这次会议的主要任务是总结前一阶段社区党建工作，部署下一步任务。刚才，
+几位街道书记作了发言，讲得很实在。下面，我讲三点意见。
+一、肯定成绩，坚定做好社区党建的信心
+主要体现在两个方面：
+（一）组织体系更加健全。一是小区党支部实现应建尽建。二是楼栋党小组
+3、
+逐步建立。
+（二）服务功能更加完善。一是党群服务中心 全部 开放。二是志愿服务常态化开展。三是议事协商有了固定平台。
+二、正视问题，增强抓好社区党建的紧迫感
+一是有的社区书记统筹能力不强；二是部分在职党员报到后作用发挥不充分；三是物业企业党建覆盖还有空白。
+- 2 -
+三、聚焦重点，推动社区党建提质增效
+一要抓好带头人队伍。要选优配强社区书记，加强培训。
+二要抓好阵地建设。要盘活各类资源，扩大服务面积。
+三要抓好机制建设。要完善共驻共建机制，形成合力。
+同志们，社区党建任务繁重，希望大家扎实工作，为基层治理提供坚强组织保障！
+本文由某某文库会员上传，下载请扫码
+"""
+
+# Another: 第一，/ 一要 / 首先 and 在……方面, no noise.
+SECOND = """在全县机关党建工作会议上的讲话
+同志们：
+今天的会议是县委研究决定召开的。对照年初部署，我讲四点意见。
+第一，站位要再提高，切实增强责任感。首先，要加强理论学习。其次，要对标对表上级要求。最后，要把学习成果转化为工作实效。
+第二，重点要再突出，推动工作全面进步。在机关党建方面，要推进模范机关创建。在国有企业党建方面，要落实党委前置研究。在学校党建方面，要落实党组织领导的校长负责制。
+第三，作风要再强化，营造良好氛围。一要改进调查研究。二要精简会议文件。
+第四，责任要再压实，确保任务落地。一是明确责任清单。二是强化考核问效。三是加强督导检查。
+同志们，让我们在县委的坚强领导下，奋发有为，为全县发展提供坚强组织保证！"""
+
+
+def test_cleaning_removes_noise_page_markers_and_spaces():
+    result = clean(NOISY)
+    text = "\n".join(result.paragraphs)
+    for noise in ("禁止外传", "QQ", "公众号", "扫码", "会员", "- 2 -"):
+        assert noise not in text, noise
+    assert "二是楼栋党小组逐步建立。" in text, "a line broken inside a sentence (with a page marker) is joined"
+    assert "党群服务中心全部开放" in text, "spaces inside a sentence are removed"
+    assert "刚才，几位街道书记作了发言" in text
+    assert any(why == "页码标记" for _, why in result.removed)
+    assert result.paragraphs[0] == "在全区社区党建工作推进会上的讲话"
+
+
+def _shape(o):
+    return [(p.marker, [c.marker for c in p.children], [[g.marker for g in c.children] for c in p.children]) for p in o.points]
+
+
+def test_outline_of_the_noisy_speech():
+    o = outline(clean(NOISY).paragraphs)
+    assert o.title == "在全区社区党建工作推进会上的讲话"
+    assert o.salutation == "同志们："
+    assert o.handoff and "讲三点意见" in o.handoff and o.announced_points == 3
+    assert [p.marker for p in o.points] == ["一、", "二、", "三、"]
+    first, second, third = o.points
+    assert [c.marker for c in first.children] == ["（一）", "（二）"]
+    assert [len(c.children) for c in first.children] == [2, 3]
+    assert len(second.children) == 3 and len(third.children) == 3
+    assert o.closing and o.closing.startswith("同志们，")
+    assert o.unclassified == [] and o.numbering_notes == []
+    assert all(p.characters > 0 for p in o.points)
+    assert sum(p.characters for p in o.points) < o.characters
+
+
+def test_outline_of_the_second_style():
+    o = outline(clean(SECOND).paragraphs)
+    assert [p.marker for p in o.points] == ["第一，", "第二，", "第三，", "第四，"]
+    assert o.numbering == "第一，" and o.announced_points == 4
+    counts = [len(p.children) for p in o.points]
+    assert counts == [3, 3, 2, 3]
+    assert [c.style for c in o.points[1].children] == ["在方面"] * 3
+    assert o.points[0].children[0].style == "首先"
+
+
+def test_what_cannot_be_classified_is_said():
+    text = "一段开头的说明文字\n" + SECOND.replace("我讲四点意见", "我讲五点意见") + "\n附：会议议程"
+    o = outline(clean(text).paragraphs)
+    joined = "\n".join(o.unclassified + o.numbering_notes)
+    assert "一段开头的说明文字" in joined
+    assert "附：会议议程" in joined
+    assert "五点" in joined or "宣布讲5点" in joined
+
+
+def test_templatize_makes_figures_and_scope_words_names():
+    assert templatize("全县建成12个站点，县委{{ x }}") == "{{ whole }}建成{{ ph('数据') }}个站点，{{ committee }}｛｛ x ｝｝"
+
+
+def test_cli_writes_a_loadable_skeleton_and_bank(tmp_path, library):
+    src = tmp_path / "speech.txt"
+    src.write_text(NOISY, "utf-8")
+    sk, bk = tmp_path / "sk.yaml", tmp_path / "bk.yaml"
+    res = CliRunner().invoke(main, ["analyze", str(src), "-o", str(sk), "--bank", str(bk)])
+    assert res.exit_code == 0, res.output
+    assert "一、肯定成绩" in res.output and "（一）组织体系更加健全" in res.output
+    assert re.search(r"（\d+ 字）", res.output)
+    skeleton = load_skeleton_file(sk)
+    bank_file = load_bank_file(bk)
+    bank = PhraseBank.from_files([("b", bank_file), *[(k, BankFile(entries=[e])) for k, e in []]])
+    own_slots = {s for s, _ in iter_slots(skeleton) if s.startswith(skeleton.id)}
+    assert own_slots <= set(bank.by_slot), own_slots - set(bank.by_slot)
+    shared = {s for s, _ in iter_slots(skeleton)} - own_slots
+    assert all(library.bank.slot(s) for s in shared)
+    data = yaml.safe_load(bk.read_text("utf-8"))
+    assert not re.search(r"[0-9]", str([e["variants"] for e in data["entries"]]).replace("ph('数据')", ""))
+    again = CliRunner().invoke(main, ["analyze", str(src), "-o", str(sk)])
+    assert again.exit_code == 1 and "--force" in again.output
+
+
+def test_cli_reads_docx(tmp_path):
+    import docx
+
+    d = docx.Document()
+    for line in SECOND.splitlines():
+        d.add_paragraph(line)
+    path = tmp_path / "s.docx"
+    d.save(str(path))
+    res = CliRunner().invoke(main, ["analyze", str(path)])
+    assert res.exit_code == 0 and "第四，责任要再压实" in res.output
+
+
+SEEDS = SHARED / "seeds"
+# What a careful reader finds in each seed: points and, under each, the sub-points at the next level.
+SEED_SHAPE = {
+    "000": {"points": 3, "children": [3, 4, 4], "grandchildren": {0: [2, 3, 0]}},
+    "001": {"points": 3, "children": [3, 3, 3]},
+    "003": {"points": 4, "children": [3, 6, 3, 4]},
+}
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed speeches not beside this checkout")
+@pytest.mark.parametrize("prefix", sorted(SEED_SHAPE))
+def test_seed_outlines_and_cleaning(prefix):
+    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    raw = path.read_text("utf-8")
+    result = clean(raw)
+    text = "\n".join(result.paragraphs)
+    for noise in ("QQ", "会员", "禁止外传", "订阅", "整理", "倒卖"):
+        assert noise not in text, (prefix, noise)
+    o = outline(result.paragraphs)
+    shape = SEED_SHAPE[prefix]
+    assert len(o.points) == shape["points"]
+    assert [len(p.children) for p in o.points] == shape["children"]
+    for i, grand in shape.get("grandchildren", {}).items():
+        assert [len(c.children) for c in o.points[i].children] == grand
+    assert o.salutation == "同志们："
+    assert o.closing and o.closing.startswith("同志们")
+    assert o.handoff
+    assert isinstance(Path(path), Path)
