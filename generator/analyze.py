@@ -30,8 +30,12 @@ _PAGE_MARK = re.compile(r"^\s*(?:[-—–]\s*)?(?:第\s*)?\d{1,3}\s*(?:页|、|\
 _PAGE_PREFIX = re.compile(r"^\d{1,3}[、．.]\s*")
 _END = tuple("。！？：；”…」』）!?:;")
 _CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]"
-_INNER_SPACE = re.compile(rf"(?<={_CJK})[ \t\u3000\u00a0]+(?={_CJK})|(?<=[\u4e00-\u9fff])[ \t\u3000\u00a0]+(?=\w)|(?<=\w)[ \t\u3000\u00a0]+(?=[\u4e00-\u9fff])")
-_STARTS_MARK = re.compile(r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[，、]|[（(][一二三四五六七八九十]+[）)]|同志们)")
+_INNER_SPACE = re.compile(
+    rf"(?<={_CJK})[ \t\u3000\u00a0]+(?={_CJK})|(?<=[\u4e00-\u9fff])[ \t\u3000\u00a0]+(?=\w)|(?<=\w)[ \t\u3000\u00a0]+(?=[\u4e00-\u9fff])"
+)
+_STARTS_MARK = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[，、]|[（(][一二三四五六七八九十]+[）)]|同志们)"
+)
 _TITLE = re.compile(r"(讲话|发言|致辞|报告|讲稿)(（[^）]*）)?$")
 _SALUTATION = re.compile(r"^(各位[^：:]{0,20}[，,、])?同志们[：:]$")
 
@@ -47,7 +51,7 @@ def _looks_like_heading(line: str) -> bool:
     """A heading line stands alone; a numbered paragraph that already has full stops does not."""
     if "。" in line:
         return False
-    return bool(_STARTS_MARK.match(line)) or bool(_TITLE.search(line)) and len(line) <= 40
+    return bool(_STARTS_MARK.match(line)) or (bool(_TITLE.search(line)) and len(line) <= 40)
 
 
 def clean(text: str) -> Cleaned:
@@ -157,7 +161,11 @@ def outline(paragraphs: Sequence[str]) -> Outline:
     # The closing: the last paragraph that opens with 同志们 after the last point heading.
     last_top = max((m.paragraph for m in markers if m.level == 1), default=-1)
     closing_idx = next(
-        (i for i in range(len(body) - 1, last_top, -1) if body[i].startswith(("同志们，", "同志们,", "同志们！"))),
+        (
+            i
+            for i in range(len(body) - 1, last_top, -1)
+            if body[i].startswith(("同志们，", "同志们,", "同志们！"))
+        ),
         None,
     )
     end = closing_idx if closing_idx is not None else len(body)
@@ -179,7 +187,14 @@ def outline(paragraphs: Sequence[str]) -> Outline:
     def node(mk: Marker) -> Node:
         text = body[mk.paragraph]
         limit = 40 if mk.level < 3 else 30
-        return Node(mk.level, mk.text, mk.style, _label(text, mk.pos, limit), mk.paragraph, offsets[mk.paragraph] + mk.pos)
+        return Node(
+            mk.level,
+            mk.text,
+            mk.style,
+            _label(text, mk.pos, limit),
+            mk.paragraph,
+            offsets[mk.paragraph] + mk.pos,
+        )
 
     points: list[Node] = []
     flat: list[Node] = []
@@ -194,7 +209,11 @@ def outline(paragraphs: Sequence[str]) -> Outline:
             points[-1].children.append(n)
         else:
             parent = points[-1]
-            if parent.children and parent.children[-1].level == 2 and parent.children[-1].paragraph <= mk.paragraph:
+            if (
+                parent.children
+                and parent.children[-1].level == 2
+                and parent.children[-1].paragraph <= mk.paragraph
+            ):
                 parent = parent.children[-1]
             parent.children.append(n)
     # Characters under each node: up to the next node of the same or a higher level.
@@ -235,7 +254,9 @@ def format_outline(o: Outline) -> str:
             lines.append(f"  {c.label}（{c.characters} 字）")
             for g in c.children:
                 lines.append(f"    {g.label}（{g.characters} 字）")
-    lines.append(f"结尾：{(o.closing or '（未找到）')[:30]}{'…' if o.closing and len(o.closing) > 30 else ''}")
+    lines.append(
+        f"结尾：{(o.closing or '（未找到）')[:30]}{'…' if o.closing and len(o.closing) > 30 else ''}"
+    )
     sub = sum(len(p.children) for p in o.points)
     lines.append(f"共 {len(o.points)} 个要点、{sub} 个下级条目，正文 {o.characters} 字")
     for note in o.numbering_notes:
@@ -278,7 +299,14 @@ def _strip_marker(label: str, marker: str) -> str:
     return label[len(marker) :].lstrip("，,、 ") if label.startswith(marker) else label
 
 
-_INLINE_STYLE = {"一是": "一是", "一要": "一要", "一要靠": "一要", "一则": "一是", "首先": "首先", "在方面": "在方面"}
+_INLINE_STYLE = {
+    "一是": "一是",
+    "一要": "一要",
+    "一要靠": "一要",
+    "一则": "一是",
+    "首先": "首先",
+    "在方面": "在方面",
+}
 
 
 def intro_text(o: Outline, point: Node) -> str:
@@ -304,8 +332,11 @@ def _body_nodes(o: Outline, point: Node, base: str) -> list[dict[str, object]]:
                     {
                         "heading": f"{base}.s{k}.head",
                         "body": [
-                            {"items": f"{base}.s{k}.items", "style": _INLINE_STYLE.get(sub.children[0].style, "一是"),
-                             "count": len(sub.children)}
+                            {
+                                "items": f"{base}.s{k}.items",
+                                "style": _INLINE_STYLE.get(sub.children[0].style, "一是"),
+                                "count": len(sub.children),
+                            }
                         ]
                         if sub.children
                         else [{"para": f"{base}.s{k}.body"}],
@@ -326,7 +357,8 @@ def _body_nodes(o: Outline, point: Node, base: str) -> list[dict[str, object]]:
 def skeleton_data(o: Outline, stem: str, source: str) -> dict[str, object]:
     sid = _slot_id(stem)
     points = [
-        {"heading": f"{sid}.p{i}.head", "body": _body_nodes(o, p, f"{sid}.p{i}")} for i, p in enumerate(o.points, start=1)
+        {"heading": f"{sid}.p{i}.head", "body": _body_nodes(o, p, f"{sid}.p{i}")}
+        for i, p in enumerate(o.points, start=1)
     ]
     return {
         "id": sid,
@@ -357,11 +389,17 @@ def bank_data(o: Outline, paragraphs: Sequence[str], stem: str) -> dict[str, obj
     sid = _slot_id(stem)
     entries: list[dict[str, object]] = []
     if o.opening:
-        for k, p in enumerate(o.opening, start=1):
-            entries.append(_entry(f"{sid}.opening.{k}", "opening.purpose", [templatize(p)]))
+        for k, text in enumerate(o.opening, start=1):
+            entries.append(_entry(f"{sid}.opening.{k}", "opening.purpose", [templatize(text)]))
     if o.handoff:
-        handoff = re.sub(r"[一二三四五六七八九十两几]+点", "{{ points_cn }}点", o.handoff)
-        entries.append(_entry(f"{sid}.handoff", "opening.handoff", [templatize(handoff).replace("｛", "{").replace("｝", "}")]))
+        handoff = re.sub(r"[一二三四五六七八九十两几]+点", "{{ points_cn }}点", templatize(o.handoff))
+        entries.append(
+            _entry(
+                f"{sid}.handoff",
+                "opening.handoff",
+                [handoff],
+            )
+        )
     for i, p in enumerate(o.points, start=1):
         base = f"{sid}.p{i}"
         entries.append(_entry(f"{base}.head", f"{base}.head", [templatize(_strip_marker(p.label, p.marker))]))
@@ -371,7 +409,11 @@ def bank_data(o: Outline, paragraphs: Sequence[str], stem: str) -> dict[str, obj
         subs = [c for c in p.children if c.level == 2]
         for k, sub in enumerate(subs, start=1):
             entries.append(
-                _entry(f"{base}.s{k}.head", f"{base}.s{k}.head", [templatize(_strip_marker(sub.label, sub.marker))])
+                _entry(
+                    f"{base}.s{k}.head",
+                    f"{base}.s{k}.head",
+                    [templatize(_strip_marker(sub.label, sub.marker))],
+                )
             )
             for j, item in enumerate(sub.children, start=1):
                 entries.append(_entry(f"{base}.s{k}.items.{j}", f"{base}.s{k}.items", [_item(o, item)]))

@@ -70,6 +70,9 @@ class Entry(Tags):
     slot: str = Field(pattern=ID_PATTERN)
     weight: float = Field(1.0, gt=0)
     variants: list[Variant] = Field(min_length=1)
+    # Further sentences that deepen the entry's idea, appended after any variant when a longer
+    # draft is wanted: written for this idea, so a long draft stays on topic.
+    more: list[str] = Field(default_factory=list)
 
     @field_validator("variants", mode="before")
     @classmethod
@@ -124,6 +127,7 @@ class Candidate:
     unless: tuple[str, ...]
     family: str | None
     source: str = ""
+    more: tuple[str, ...] = ()
 
     def fits(
         self, *, scope: str, kind: str, year: int, facts: frozenset[str], domain: str | None = None
@@ -165,6 +169,7 @@ def _merge(entry: Entry, v: Variant, source: str) -> Candidate:
         unless=tuple(dict.fromkeys(entry.unless + v.unless)),
         family=v.family or entry.family,
         source=source,
+        more=tuple(entry.more),
     )
 
 

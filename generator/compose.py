@@ -204,6 +204,7 @@ class _Composer:
         )
         chosen = self.chooser(request, pool, self.rng)
         text, head = self._render(chosen, extra)
+        text += self._more(chosen, extra, text)
         self.used_variants.add(chosen.id)
         self.used_entries.add(chosen.entry_id)
         self.quoted.update(chosen.needs)
@@ -213,6 +214,28 @@ class _Composer:
             self.used_sentences.add(sentence_key(head))
         self.choices[path] = Choice(path=path, slot=slot, variant_id=chosen.id)
         return chosen, text, head
+
+    def _more(self, chosen: Candidate, extra: dict[str, Any], text: str) -> str:
+        """Append some of the entry's further sentences: more of them the longer the draft should be."""
+        n = len(chosen.more)
+        if not n:
+            return ""
+        k = self.rng.randint((n + 1) // 2, n) if self.fill is None else round(self.fill * n)
+        own = {sentence_key(s) for s in sentences(text)}
+        added = []
+        for source in chosen.more[:k]:
+            try:
+                sentence = render(source, {**self.base, **extra}).strip()
+            except jinja2.TemplateError as exc:
+                raise UserError(
+                    f"条目 {chosen.entry_id} 的 more 无法渲染（{exc}）", key=chosen.slot
+                ) from None
+            keys = [sentence_key(s) for s in sentences(sentence)]
+            if any(key in self.used_sentences or key in own for key in keys):
+                continue
+            own.update(keys)
+            added.append(sentence)
+        return "".join(added)
 
     def emit(self, kind: Any, text: str, section: str, paths: tuple[str, ...], lead: str = "") -> None:
         self.paragraphs.append(Paragraph(kind=kind, text=text, lead=lead, section=section, paths=paths))
@@ -295,19 +318,19 @@ class _Composer:
     def announce(self, slot: str | None, n: int, path: str, section: str) -> None:
         if slot:
             p = f"{path}.announce"
-            _, text, _ = self.choose(p, slot, "announce", section, extra={"count": str(n), "count_cn": cn_count(n)})
+            _, text, _ = self.choose(
+                p, slot, "announce", section, extra={"count": str(n), "count_cn": cn_count(n)}
+            )
             self.emit("body", text, section, (p,))
 
     def items(self, node: Items, path: str, section: str) -> None:
         user = list(getattr(self.brief.facts, node.facts)) if node.facts else []
-        entries: list[tuple[str, str, str]] = []  # (head, text, path)
-        if user:
-            entries = [("", _end(fact), "") for fact in user]
-        else:
-            for j in range(self.count(node.count)):
-                p = f"{path}.{j}"
-                _, text, head = self.choose(p, node.items, "item", section)
-                entries.append((head, text, p))
+        # The clerk's own facts lead, in their words; the bank tops the list up to the skeleton's count.
+        entries: list[tuple[str, str, str]] = [("", _end(fact), "") for fact in user]
+        for j in range(len(entries), self.count(node.count)):
+            p = f"{path}.{j}"
+            _, text, head = self.choose(p, node.items, "item", section)
+            entries.append((head, text, p))
         self.announce(node.announce, len(entries), path, section)
         self._emit_items(entries, node.style, section, together=node.together)
 

@@ -23,7 +23,19 @@ RATE_LOW, RATE, RATE_HIGH = 150, 170, 180
 LENGTH_TOLERANCE = 0.15
 
 CN_DIGITS = "一二三四五六七八九十"
-_CN_VALUE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_VALUE = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 
 
 def cn_to_int(text: str) -> int | None:
@@ -99,7 +111,13 @@ def check_placeholders(paragraphs: Sequence[str]) -> list[Finding]:
     for i, text in enumerate(paragraphs, start=1):
         for m in PLACEHOLDER.finditer(text):
             out.append(
-                Finding("error", "placeholder", i, f"待补充的占位“{m.group()}”", _excerpt(text, m.start(), m.end()))
+                Finding(
+                    "error",
+                    "placeholder",
+                    i,
+                    f"待补充的占位“{m.group()}”",
+                    _excerpt(text, m.start(), m.end()),
+                )
             )
     return out
 
@@ -210,12 +228,13 @@ def check_numbering(paragraphs: Sequence[str], markers: Sequence[Marker] | None 
     sequence(top, "一级标题")
     # Level 2 restarts under each level-1 heading.
     block: list[Marker] = []
-    for mk in [*markers, None]:
-        if mk is None or mk.level == 1:
+    for mk in markers:
+        if mk.level == 1:
             sequence(block, "二级标题")
             block = []
         elif mk.level == 2:
             block.append(mk)
+    sequence(block, "二级标题")
     for run in _runs(markers):
         kinds = {m.style for m in run}
         if len(kinds) > 1:
@@ -295,14 +314,17 @@ def check_counts(paragraphs: Sequence[str], markers: Sequence[Marker] | None = N
                     )
                 )
         for m in _ANNOUNCE.finditer(text):
-            if _HANDOFF.match(text, max(0, m.start() - 2)) or text[max(0, m.start() - 1) : m.start()] in ("第",):
+            if _HANDOFF.match(text, max(0, m.start() - 2)) or text[max(0, m.start() - 1) : m.start()] in (
+                "第",
+            ):
                 continue
             said = cn_to_int(m.group(1).replace("两", "二"))
             if said is None or said < 2:
                 continue
-            n = _items_after(markers, i, m.end())
-            if n is None or n == said:
+            found = _items_after(markers, i, m.end())
+            if found is None or found == said:
                 continue
+            n = found
             out.append(
                 Finding(
                     "error",
@@ -326,11 +348,7 @@ def _items_after(markers: Sequence[Marker], paragraph: int, pos: int) -> int | N
     if not following or (following[0].value != 1 and following[0].style != "在方面"):
         return None
     first = following[0]
-    later = [
-        mk
-        for mk in markers
-        if (mk.paragraph, mk.pos) >= (first.paragraph, first.pos)
-    ]
+    later = [mk for mk in markers if (mk.paragraph, mk.pos) >= (first.paragraph, first.pos)]
     count = 0
     for mk in later:
         if mk.level < first.level:
@@ -375,15 +393,13 @@ def check_repeats(paragraphs: Sequence[str]) -> list[Finding]:
     first_seen: dict[str, int] = {}
     for para, s, key in sents:
         if key in first_seen:
-            out.append(
-                Finding("error", "repeat", para, f"与第 {first_seen[key]} 段的句子完全相同", s[:40])
-            )
+            out.append(Finding("error", "repeat", para, f"与第 {first_seen[key]} 段的句子完全相同", s[:40]))
         else:
             first_seen[key] = para
     unique = [(p, s, k, _bigrams(k)) for p, s, k in sents if len(k) >= 16]
     seen_keys: set[str] = set()
     for a in range(len(unique)):
-        pa, sa, ka, ba = unique[a]
+        pa, _sa, ka, ba = unique[a]
         if ka in seen_keys:
             continue
         for b in range(a + 1, len(unique)):
@@ -461,7 +477,9 @@ def load_terms(extra: tuple[str, ...] = ()) -> TermList:
                 pattern = re.compile(item.get("pattern") or re.escape(item["term"]))
             except re.error as exc:
                 raise doc.error(f"pattern 不是有效的正则表达式（{exc}）", (*where, "pattern")) from None
-            terms[item["term"]] = Term(item["term"], pattern, (current[0], current[1]), str(item.get("replace", "")))
+            terms[item["term"]] = Term(
+                item["term"], pattern, (current[0], current[1]), str(item.get("replace", ""))
+            )
         hist = data.get("historical", [])
         if not isinstance(hist, list) or not all(isinstance(h, str) for h in hist):
             raise UserError("historical 应为字符串列表", file=str(path), key="historical")

@@ -56,7 +56,9 @@ def read_paragraphs(path: Path) -> list[str]:
     """Non-empty paragraphs of a speech, in order, stripped of Markdown markup."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise UserError(f"不支持的文件格式 {suffix or '（无扩展名）'}，请用 .txt、.md 或 .docx", file=str(path))
+        raise UserError(
+            f"不支持的文件格式 {suffix or '（无扩展名）'}，请用 .txt、.md 或 .docx", file=str(path)
+        )
     raw = _read_bytes(path)
     if suffix == ".docx":
         return _docx_paragraphs(path, raw)

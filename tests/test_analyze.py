@@ -57,7 +57,9 @@ def test_cleaning_removes_noise_page_markers_and_spaces():
     text = "\n".join(result.paragraphs)
     for noise in ("禁止外传", "QQ", "公众号", "扫码", "会员", "- 2 -"):
         assert noise not in text, noise
-    assert "二是楼栋党小组逐步建立。" in text, "a line broken inside a sentence (with a page marker) is joined"
+    assert "二是楼栋党小组逐步建立。" in text, (
+        "a line broken inside a sentence (with a page marker) is joined"
+    )
     assert "党群服务中心全部开放" in text, "spaces inside a sentence are removed"
     assert "刚才，几位街道书记作了发言" in text
     assert any(why == "页码标记" for _, why in result.removed)
@@ -65,7 +67,10 @@ def test_cleaning_removes_noise_page_markers_and_spaces():
 
 
 def _shape(o):
-    return [(p.marker, [c.marker for c in p.children], [[g.marker for g in c.children] for c in p.children]) for p in o.points]
+    return [
+        (p.marker, [c.marker for c in p.children], [[g.marker for g in c.children] for c in p.children])
+        for p in o.points
+    ]
 
 
 def test_outline_of_the_noisy_speech():
@@ -104,7 +109,10 @@ def test_what_cannot_be_classified_is_said():
 
 
 def test_templatize_makes_figures_and_scope_words_names():
-    assert templatize("全县建成12个站点，县委{{ x }}") == "{{ whole }}建成{{ ph('数据') }}个站点，{{ committee }}｛｛ x ｝｝"
+    assert (
+        templatize("全县建成12个站点，县委{{ x }}")
+        == "{{ whole }}建成{{ ph('数据') }}个站点，{{ committee }}｛｛ x ｝｝"
+    )
 
 
 def test_cli_writes_a_loadable_skeleton_and_bank(tmp_path, library):

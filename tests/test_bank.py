@@ -43,15 +43,16 @@ def test_every_variant_renders_against_every_example(library, example_briefs):
                 extra |= {"domain": cand.domains[0], "domain_label": DOMAIN_LABELS[cand.domains[0]]}
             text = render(cand.text, {**ctx, **extra})
             head = render(cand.head, {**ctx, **extra}) if cand.head else ""
+            more = "".join(render(m, {**ctx, **extra}) for m in cand.more)
             assert text.strip(), cand.id
-            assert "{" not in text + head and "}" not in text + head, cand.id
+            assert "{" not in text + head + more and "}" not in text + head + more, cand.id
             rendered += 1
     assert rendered > 300
 
 
 def test_no_invented_numbers_or_fixed_scope_words(library):
     for cand in library.bank.all_candidates():
-        body = (cand.head or "") + cand.text
+        body = (cand.head or "") + cand.text + "".join(cand.more)
         visible = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", body)
         assert not re.search(r"[0-9０-９%％]", visible), (
             f"{cand.id}: numbers must come from the brief: {body}"
@@ -65,6 +66,10 @@ def test_no_invented_numbers_or_fixed_scope_words(library):
 def test_time_bound_terms_carry_their_years(library):
     for cand in library.bank.all_candidates():
         body = (cand.head or "") + cand.text
+        for term in TIME_BOUND:
+            assert not any(term in m for m in cand.more), (
+                f"{cand.id}: time-bound term {term} in more (it has no years)"
+            )
         for term, last in TIME_BOUND.items():
             if term in body and not re.search(term + r"(以来|期间|时期)", body):
                 hi = cand.years[1]

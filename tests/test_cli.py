@@ -43,7 +43,8 @@ def test_same_seed_same_bytes_in_txt(tmp_path):
 
 def test_skeleton_option_forces_the_skeleton(tmp_path):
     out = tmp_path / "x.txt"
-    result = run("generate", EXAMPLES[0], "-o", out, "--skeleton", "chengji-wenti-renwu")
+    county = next(p for p in EXAMPLES if p.stem == "county-push")
+    result = run("generate", county, "-o", out, "--skeleton", "chengji-wenti-renwu")
     assert result.exit_code == 0, result.output
     assert "骨架 chengji-wenti-renwu" in result.output
 

@@ -82,7 +82,7 @@ def test_page_size_and_margins(document):
 def test_every_paragraph_gets_its_style_and_no_direct_run_formatting(document, draft):
     paras = document.paragraphs
     assert len(paras) == len(draft.paragraphs)
-    for para, src in zip(paras, draft.paragraphs):
+    for para, src in zip(paras, draft.paragraphs, strict=False):
         assert para.style.name == EXPECTED_STYLE[src.kind]
         assert para.text == src.text
         for run in para.runs:
@@ -100,7 +100,10 @@ def test_lead_phrases_use_the_character_style(document, draft):
     leads = [p for p in draft.paragraphs if p.lead]
     assert leads
     styled = [
-        r.text for p in document.paragraphs for r in p.runs if r.style is not None and r.style.name == layout.LEAD
+        r.text
+        for p in document.paragraphs
+        for r in p.runs
+        if r.style is not None and r.style.name == layout.LEAD
     ]
     assert styled == [p.lead for p in leads]
     assert document.styles[layout.LEAD].font.bold is True
@@ -135,7 +138,7 @@ def test_styles_fonts_sizes_indents_and_spacing(document):
 
 def test_no_theme_fonts_anywhere_in_styles(document):
     xml = document.styles.element.xml
-    assert not re.search(r'w:(ascii|hAnsi|eastAsia|cs)Theme=|w:cstheme=', xml)
+    assert not re.search(r"w:(ascii|hAnsi|eastAsia|cs)Theme=|w:cstheme=", xml)
     defaults = document.styles.element.find(qn("w:docDefaults"))
     rfonts = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
     assert rfonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
@@ -144,7 +147,10 @@ def test_no_theme_fonts_anywhere_in_styles(document):
 def test_page_numbers_odd_right_even_left_with_page_field(document):
     assert document.settings.odd_and_even_pages_header_footer
     s = document.sections[0]
-    for footer, align in ((s.footer, WD_ALIGN_PARAGRAPH.RIGHT), (s.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+    for footer, align in (
+        (s.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (s.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
         para = footer.paragraphs[0]
         assert para.style.name == "讲话稿页码"
         assert para.alignment == align

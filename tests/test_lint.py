@@ -54,7 +54,12 @@ def test_clean_speech_has_no_findings():
         ("二要加强督促检查", "二是加强督促检查", "numbering-style", 10),
         ("三、压实责任", "第三，压实责任", "numbering-style", 9),
         ("要盘活闲置资源，探索合作经营", "要抓好党的十九大精神的学习，探索合作经营", "outdated-term", 8),
-        ("让村级组织有钱办事。", "让村级组织有钱办事。要把政治过硬、能力突出的年轻人选进村班子，让村里的事有人管、有人干。", "repeat", 8),
+        (
+            "让村级组织有钱办事。",
+            "让村级组织有钱办事。要把政治过硬、能力突出的年轻人选进村班子，让村里的事有人管、有人干。",
+            "repeat",
+            8,
+        ),
         (
             "让村级组织有钱办事。",
             "让村级组织有钱办事。要把政治过硬、能力突出的年轻人选进村班子，让村里的事有人管、有人抓。",
@@ -87,13 +92,22 @@ def test_length_against_a_target():
 
 
 def test_cn_numbers():
-    assert [cn_to_int(x) for x in ("一", "十", "十二", "二十", "二十三", "两", "几")] == [1, 10, 12, 20, 23, 2, None]
+    assert [cn_to_int(x) for x in ("一", "十", "十二", "二十", "二十三", "两", "几")] == [
+        1,
+        10,
+        12,
+        20,
+        23,
+        2,
+        None,
+    ]
 
 
 def test_user_terms_extend_the_list(tmp_path):
     terms = tmp_path / "terms.yaml"
     terms.write_text(
-        "terms:\n  - term: 村两委\n    current: [2000, 2018]\n    replace: 村“两委”\nhistorical: []\n", "utf-8"
+        "terms:\n  - term: 村两委\n    current: [2000, 2018]\n    replace: 村“两委”\nhistorical: []\n",
+        "utf-8",
     )
     text = CLEAN.replace("选进村班子", "选进村两委")
     assert _problems(_lint(text, terms=load_terms((str(terms),)))) == [("outdated-term", 7)]

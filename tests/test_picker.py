@@ -313,7 +313,10 @@ def test_picks_on_every_built_in_skeleton_replay_exactly(synthetic_library):
                 "year": 2026,
                 "points": max(skel.point_counts),
                 "skeleton": skel.id,
-                "facts": {"achievements": ["村级活动场所全部达标", "新建党群服务站"]},
+                "facts": {
+                    "achievements": ["村级活动场所全部达标", "新建党群服务站"],
+                    "programme": "“红色引擎”工程",
+                },
             }
         )
         s = PickSession(brief, synthetic_library, 1, new_seed=lambda: 3)

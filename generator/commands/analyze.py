@@ -24,7 +24,9 @@ def analyze(speech: Path, output: Path | None, bank_out: Path | None, force: boo
         if target is not None:
             check_writable(target)
             if target.exists() and not force:
-                raise UserError("输出文件已存在；如需覆盖请加 --force（旧文件会保留为 .bak）", file=str(target))
+                raise UserError(
+                    "输出文件已存在；如需覆盖请加 --force（旧文件会保留为 .bak）", file=str(target)
+                )
     if speech.suffix.lower() == ".docx":
         text = "\n".join(read_paragraphs(speech))
     elif speech.suffix.lower() in (".txt", ".md"):
@@ -50,8 +52,12 @@ def analyze(speech: Path, output: Path | None, bank_out: Path | None, force: boo
     if output is not None:
         if len(tree.points) not in (3, 4):
             click.echo(f"注意：找到 {len(tree.points)} 个要点，骨架需 3 或 4 点，请在文件中调整", err=True)
-        write_text_atomic(output, dump_yaml(skeleton_data(tree, speech.stem, speech.name), header), force=force)
+        write_text_atomic(
+            output, dump_yaml(skeleton_data(tree, speech.stem, speech.name), header), force=force
+        )
         click.echo(f"已写入骨架草稿 {output}")
     if bank_out is not None:
-        write_text_atomic(bank_out, dump_yaml(bank_data(tree, result.paragraphs, speech.stem), header), force=force)
+        write_text_atomic(
+            bank_out, dump_yaml(bank_data(tree, result.paragraphs, speech.stem), header), force=force
+        )
         click.echo(f"已写入候选句 {bank_out}")

@@ -91,7 +91,10 @@ def generate(
     from ..lint import lint_paragraphs, summary_line
 
     checked = lint_paragraphs(
-        [p.text for p in draft.paragraphs], year=draft.year, target=brief.target_characters, skip=("placeholder",)
+        [p.text for p in draft.paragraphs],
+        year=draft.year,
+        target=brief.target_characters,
+        skip=("placeholder",),
     )
     click.echo(summary_line(checked) + "（占位见上；详查可用 speechdraft lint）")
     if backup:

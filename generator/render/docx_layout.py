@@ -65,7 +65,14 @@ class StyleSpec:
 # Paragraph kind of a Draft -> style. Names are documented in docs/WORD.md; a
 # --reference-docx that defines a style of the same name keeps its own look.
 TITLE = StyleSpec(
-    "讲话稿标题", XIAOBIAOSONG, SIZE_2HAO, WD_ALIGN_PARAGRAPH.CENTER, 0, space_after_lines=1, line_pt=35, condense=0
+    "讲话稿标题",
+    XIAOBIAOSONG,
+    SIZE_2HAO,
+    WD_ALIGN_PARAGRAPH.CENTER,
+    0,
+    space_after_lines=1,
+    line_pt=35,
+    condense=0,
 )
 BYLINE = StyleSpec("讲话稿署名", KAITI, SIZE_3HAO, WD_ALIGN_PARAGRAPH.CENTER, 0)
 SALUTATION = StyleSpec("讲话稿称呼", FANGSONG, SIZE_3HAO, WD_ALIGN_PARAGRAPH.LEFT, 0, space_before_lines=1)
@@ -133,7 +140,11 @@ def ensure_styles(document: Any, *, replace: bool) -> None:
     for spec in (*PARAGRAPH_STYLES.values(), PAGE_NUMBER):
         if spec.name in existing and not replace:
             continue
-        style = styles[spec.name] if spec.name in existing else styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
+        style = (
+            styles[spec.name]
+            if spec.name in existing
+            else styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
+        )
         style.base_style = None
         style.quick_style = True
         font = style.font
@@ -206,7 +217,7 @@ def set_page(section: Any) -> None:
 
 
 def _page_field(paragraph: Any) -> None:
-    """"— N —" with N a PAGE field (begin / instrText / separate / result / end)."""
+    """ "— N —" with N a PAGE field (begin / instrText / separate / result / end)."""
 
     def run(text: str | None = None, fld: str | None = None, instr: str | None = None) -> None:
         r = paragraph.add_run()

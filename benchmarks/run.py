@@ -1,0 +1,237 @@
+"""Speed and variety of speechdraft, measured: `python benchmarks/run.py [--quick]`.
+
+Prints a table and writes benchmarks/results/latest.json. Targets are checked
+here, not in timed tests: compose under 20 ms median; .docx render within 3x a
+floor (python-docx writing the same paragraphs with no styling); cold start of
+`speechdraft generate` to .docx under 1 s; mean identical-sentence share
+between two drafts of one brief at most 25%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from generator.api import Library, complete_brief  # noqa: E402
+from generator.compose import compose  # noqa: E402
+from generator.loaders import load_brief  # noqa: E402
+from generator.metrics import draft_sentences, duplicate_sentences, pairwise_shares  # noqa: E402
+from generator.render.docx import render_docx  # noqa: E402
+from generator.render.txt import render_txt  # noqa: E402
+from generator.select import fits  # noqa: E402
+
+TARGETS = {"compose_ms": 20.0, "docx_vs_floor": 3.0, "cold_start_s": 1.0, "mean_share": 0.25}
+
+
+def _median_ms(fn, n: int) -> float:
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def _floor_docx(paragraphs: list[str]) -> bytes:
+    import docx
+
+    d = docx.Document()
+    for text in paragraphs:
+        d.add_paragraph(text)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def _cold_start(brief: Path, runs: int) -> tuple[float, float]:
+    """Median wall time of a whole `speechdraft generate` to .docx, and its peak RSS in MB."""
+    exe = [sys.executable, "-m", "generator.cli"]
+    times, rss = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(runs):
+            out = Path(tmp) / f"d{i}.docx"
+            code = (
+                "import resource,runpy,sys,time;t=time.perf_counter();"
+                f"sys.argv=['speechdraft','generate',{str(brief)!r},'-o',{str(out)!r},'--seed','1'];"
+                "\ntry:\n runpy.run_module('generator.cli',run_name='__main__')\nexcept SystemExit:\n pass\n"
+                "print('RSS',resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,file=sys.stderr)"
+            )
+            t = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+            times.append(time.perf_counter() - t)
+            m = re.search(r"RSS (\d+)", proc.stderr)
+            if proc.returncode != 0 or not out.exists():
+                raise SystemExit(f"generate failed: {proc.stderr[-500:]}")
+            if m:
+                rss.append(int(m.group(1)) / 1024)
+    del exe
+    return statistics.median(times), max(rss) if rss else float("nan")
+
+
+def _importtime(brief: Path, top: int = 8) -> list[tuple[str, float]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-X",
+                "importtime",
+                "-m",
+                "generator.cli",
+                "generate",
+                str(brief),
+                "-o",
+                str(Path(tmp) / "d.docx"),
+                "--seed",
+                "1",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+    rows = []
+    for line in proc.stderr.splitlines():
+        m = re.match(r"import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)", line)
+        if m and len(m.group(3)) <= 2:  # top-level imports only
+            rows.append((m.group(4), int(m.group(2)) / 1000))
+    return sorted(rows, key=lambda r: -r[1])[:top]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    args = ap.parse_args()
+    n_seeds = 10 if args.quick else 50
+    n_compose = 20 if args.quick else 100
+    library = Library.load()
+    examples = sorted((ROOT / "examples").glob("*.yaml"))
+    briefs = {p.stem: complete_brief(load_brief(p)) for p in examples}
+    result: dict[str, object] = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    # Compose, per skeleton (each with every example brief it fits).
+    compose_rows = []
+    for skel in library.skeletons.values():
+        pairs = [(n, b) for n, b in briefs.items() if fits(b, skel)]
+        if not pairs:
+            continue
+        times = []
+        for seed in range(n_compose):
+            _, brief = pairs[seed % len(pairs)]
+            t = time.perf_counter()
+            compose(brief, library.bank, skel, random.Random(seed))
+            times.append((time.perf_counter() - t) * 1000)
+        med = statistics.median(times)
+        compose_rows.append(
+            {"skeleton": skel.id, "median_ms": round(med, 2), "drafts_per_s": round(1000 / med)}
+        )
+    result["compose"] = compose_rows
+    # Render one draft.
+    _name, brief = next(iter(briefs.items()))
+    skel = next(s for s in library.skeletons.values() if fits(brief, s))
+    draft = compose(brief, library.bank, skel, random.Random(1))
+    texts = [p.text for p in draft.paragraphs]
+    render_docx(draft)  # warm the imports
+    _floor_docx(texts)
+    reps = 5 if args.quick else 20
+    txt_ms = _median_ms(lambda: render_txt(draft), reps * 10)
+    docx_ms = _median_ms(lambda: render_docx(draft), reps)
+    floor_ms = _median_ms(lambda: _floor_docx(texts), reps)
+    result["render"] = {
+        "txt_ms": round(txt_ms, 3),
+        "docx_ms": round(docx_ms, 1),
+        "floor_docx_ms": round(floor_ms, 1),
+        "docx_vs_floor": round(docx_ms / floor_ms, 2),
+    }
+    # Cold start and memory.
+    cold, rss = _cold_start(examples[0], 3 if args.quick else 7)
+    result["cold_start"] = {"generate_docx_s": round(cold, 3), "peak_rss_mb": round(rss, 1)}
+    result["importtime_top"] = [{"module": m, "ms": round(ms, 1)} for m, ms in _importtime(examples[0])]
+    # Variety.
+    variety = []
+    for bname, b in briefs.items():
+        for sk in library.skeletons.values():
+            if not fits(b, sk):
+                continue
+            sents, texts_seen, dups = [], set(), 0
+            for seed in range(n_seeds):
+                d = compose(b, library.bank, sk, random.Random(seed))
+                dups += len(duplicate_sentences(d, b))
+                sents.append(draft_sentences(d, b))
+                texts_seen.add(render_txt(d))
+            shares = pairwise_shares(sents)
+            variety.append(
+                {
+                    "brief": bname,
+                    "skeleton": sk.id,
+                    "seeds": n_seeds,
+                    "mean_share": round(statistics.mean(shares), 3),
+                    "max_share": round(max(shares), 3),
+                    "distinct": len(texts_seen),
+                    "duplicate_sentences": dups,
+                }
+            )
+    result["variety"] = variety
+    worst_compose = max(r["median_ms"] for r in compose_rows)
+    worst_share = max(v["mean_share"] for v in variety)
+    checks = {
+        "compose under 20 ms median": worst_compose < TARGETS["compose_ms"],
+        ".docx within 3x the floor": docx_ms / floor_ms <= TARGETS["docx_vs_floor"],
+        "cold start under 1 s": cold < TARGETS["cold_start_s"],
+        "mean identical-sentence share <= 25%": worst_share <= TARGETS["mean_share"],
+        "no duplicate sentence inside any draft": all(v["duplicate_sentences"] == 0 for v in variety),
+    }
+    result["targets"] = checks
+    _print(result)
+    out = ROOT / "benchmarks" / "results" / "latest.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    print(f"\nwritten {out.relative_to(ROOT)}")
+
+
+def _print(r: dict) -> None:
+    print(f"machine: {r['machine']}, Python {r['python']}, {r['date']}\n")
+    print("| skeleton | compose median (ms) | drafts/s |\n|---|---:|---:|")
+    for row in r["compose"]:
+        print(f"| {row['skeleton']} | {row['median_ms']} | {row['drafts_per_s']} |")
+    rd = r["render"]
+    print(f"\n| render | ms |\n|---|---:|\n| .txt | {rd['txt_ms']} |\n| .docx | {rd['docx_ms']} |")
+    print(
+        f"| floor (python-docx, no styling) | {rd['floor_docx_ms']} |\n| .docx / floor | {rd['docx_vs_floor']}× |"
+    )
+    cs = r["cold_start"]
+    print(
+        f"\ncold start `speechdraft generate` → .docx: {cs['generate_docx_s']} s; peak RSS {cs['peak_rss_mb']} MB"
+    )
+    print(
+        "import time, top offenders: " + ", ".join(f"{x['module']} {x['ms']} ms" for x in r["importtime_top"])
+    )
+    print("\n| brief | skeleton | seeds | mean share | max share | distinct | dup. sentences |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for v in r["variety"]:
+        print(
+            f"| {v['brief']} | {v['skeleton']} | {v['seeds']} | {v['mean_share']:.1%} | {v['max_share']:.1%} "
+            f"| {v['distinct']} | {v['duplicate_sentences']} |"
+        )
+    print("\ntargets:")
+    for k, ok in r["targets"].items():
+        print(f"  [{'ok' if ok else 'MISSED'}] {k}")
+
+
+if __name__ == "__main__":
+    main()
