@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
@@ -78,6 +78,14 @@ def _end(text: str) -> str:
     return text if text.endswith(("。", "！", "？", "；", "…")) else text.rstrip("，,;.") + "。"
 
 
+@dataclass
+class _Cache:
+    """What stays the same across the drafts of one compose call (one brief, one bank)."""
+
+    rendered: dict[tuple[str, str | None, int], tuple[str, str, frozenset[str]]] = field(default_factory=dict)
+    fitting: dict[tuple[str, str | None], list[Candidate]] = field(default_factory=dict)
+
+
 class _Composer:
     def __init__(
         self,
@@ -87,6 +95,7 @@ class _Composer:
         rng: random.Random,
         chooser: Chooser,
         fill: float | None,
+        cache: _Cache | None = None,
     ) -> None:
         self.brief = brief
         self.bank = bank
@@ -105,7 +114,7 @@ class _Composer:
         self.notes: list[str] = []
         self.points = skeleton.active_points(brief.points)
         self.base = self._base_context()
-        self._rendered: dict[tuple[str, str | None, int], tuple[str, str]] = {}
+        self.cache = cache or _Cache()
 
     # Context -------------------------------------------------------------
 
@@ -123,21 +132,43 @@ class _Composer:
         return lo + round(self.fill * (hi - lo))
 
     def _render(self, c: Candidate, extra: dict[str, Any]) -> tuple[str, str]:
+        text, head, _ = self._rendered(c, extra)
+        return text, head
+
+    def _rendered(self, c: Candidate, extra: dict[str, Any]) -> tuple[str, str, frozenset[str]]:
+        """Text, head and sentence keys of a candidate, rendered once per draft family (cached)."""
         key = (c.id, extra.get("domain"), int(extra.get("count") or 0))
-        if key not in self._rendered:
+        hit = self.cache.rendered.get(key)
+        if hit is None:
             ctx = {**self.base, **extra}
             try:
                 text = render(c.text, ctx).strip()
                 head = render(c.head, ctx).strip() if c.head else ""
             except jinja2.TemplateError as exc:
                 raise UserError(f"变体 {c.id} 无法渲染（{exc}）", file=c.source or None, key=c.slot) from None
-            self._rendered[key] = (text, head)
-        return self._rendered[key]
+            keys = {sentence_key(s) for s in sentences(text)} | ({sentence_key(head)} if head else set())
+            hit = (text, head, frozenset(k for k in keys if k))
+            self.cache.rendered[key] = hit
+        return hit
 
     def _fresh(self, c: Candidate, extra: dict[str, Any]) -> bool:
-        text, head = self._render(c, extra)
-        keys = [sentence_key(s) for s in sentences(text)] + ([sentence_key(head)] if head else [])
-        return not any(k and k in self.used_sentences for k in keys)
+        return self.used_sentences.isdisjoint(self._rendered(c, extra)[2])
+
+    def _fitting(self, slot: str, domain: str | None) -> list[Candidate]:
+        key = (slot, domain)
+        if key not in self.cache.fitting:
+            self.cache.fitting[key] = [
+                c
+                for c in self.bank.slot(slot)
+                if c.fits(
+                    scope=self.brief.scope,
+                    kind=self.brief.meeting.kind,
+                    year=self.year,
+                    facts=self.facts,
+                    domain=domain,
+                )
+            ]
+        return self.cache.fitting[key]
 
     def choose(
         self,
@@ -153,17 +184,7 @@ class _Composer:
         extra = dict(extra or {})
         if domain:
             extra |= {"domain": domain, "domain_label": DOMAIN_LABELS[domain]}
-        fitting = [
-            c
-            for c in self.bank.slot(slot)
-            if c.fits(
-                scope=self.brief.scope,
-                kind=self.brief.meeting.kind,
-                year=self.year,
-                facts=self.facts,
-                domain=domain,
-            )
-        ]
+        fitting = self._fitting(slot, domain)
         if not fitting:
             where = f"、领域 {domain}" if domain else ""
             raise UserError(
@@ -423,6 +444,7 @@ def _present_facts(brief: Brief) -> frozenset[str]:
 
 
 FILL_STEPS = (0.0, 0.25, 0.5, 0.75, 1.0)
+LENGTH_TOLERANCE = 0.15
 
 
 def compose(
@@ -443,10 +465,18 @@ def compose(
         return _Composer(brief, bank, skeleton, rng, chooser, None).run()
     state = rng.getstate()
     best: Draft | None = None
+    sizes = []
+    cache = _Cache()
     for fill in FILL_STEPS:
         rng.setstate(state)
-        draft = _Composer(brief, bank, skeleton, rng, chooser, fill).run()
+        draft = _Composer(brief, bank, skeleton, rng, chooser, fill, cache).run()
+        sizes.append(draft.characters)
         if best is None or abs(draft.characters - target) < abs(best.characters - target):
             best = draft
     assert best is not None
+    if abs(best.characters - target) > LENGTH_TOLERANCE * target:
+        best.notes.append(
+            f"目标篇幅 {target} 字超出骨架 {skeleton.id} 可达的范围（约 {min(sizes)}–{max(sizes)} 字），"
+            f"已取最接近的 {best.characters} 字"
+        )
     return best

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,25 @@ def _clear_body(document: Any) -> None:
             body.remove(child)
 
 
+@lru_cache(maxsize=1)
+def _builtin_template() -> bytes:
+    """The built-in layout as an empty .docx, built once per process."""
+    import docx
+
+    from . import docx_layout as layout
+
+    document = docx.Document()
+    _clear_body(document)
+    layout.set_defaults(document)
+    layout.ensure_styles(document, replace=True)
+    section = document.sections[0]
+    layout.set_page(section)
+    layout.set_page_numbers(document, section)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
 def new_document(reference: Path | None = None) -> Any:
     """An empty document carrying the speech styles: built-in layout, or the user's template."""
     import docx
@@ -64,27 +84,23 @@ def new_document(reference: Path | None = None) -> Any:
         _clear_body(document)
         layout.ensure_styles(document, replace=False)
         return document
-    document = docx.Document()
-    _clear_body(document)
-    layout.set_defaults(document)
-    layout.ensure_styles(document, replace=True)
-    section = document.sections[0]
-    layout.set_page(section)
-    layout.set_page_numbers(document, section)
-    return document
+    return docx.Document(io.BytesIO(_builtin_template()))
 
 
 def render_docx(draft: Draft, reference: Path | None = None) -> bytes:
     from . import docx_layout as layout
 
     document = new_document(reference)
-    styles = document.styles
+    # Style ids looked up once: python-docx's lookup by name scans every style for each paragraph.
+    ids = {s.name: s.style_id for s in document.styles}
+    body = document._body
     for p in draft.paragraphs:
-        para = document.add_paragraph(style=styles[layout.PARAGRAPH_STYLES[p.kind].name])
+        para = body.add_paragraph()
+        para._p.style = ids[layout.PARAGRAPH_STYLES[p.kind].name]
         text = _clean(p.text)
         lead = _clean(p.lead)
         if lead and text.startswith(lead):
-            para.add_run(lead, style=styles[layout.LEAD])
+            para.add_run(lead)._r.style = ids[layout.LEAD]
             para.add_run(text[len(lead) :])
         else:
             para.add_run(text)
