@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import re
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from .bank import Candidate, PhraseBank
 from .brief import Brief
 from .draft import Choice, Draft, Paragraph
 from .errors import UserError
+from .lint import LENGTH_TOLERANCE
 from .numbering import INLINE_STYLES, cn, cn_count, ordinal
 from .skeleton import Domains, Items, Para, Sections, Skeleton
 from .templating import placeholder, render
@@ -123,13 +125,13 @@ class _Composer:
 
     # Choosing ------------------------------------------------------------
 
-    def count(self, span: tuple[int, int]) -> int:
+    def count(self, span: tuple[int, int], path: str) -> int:
         lo, hi = span
         if lo == hi:
             return lo
         if self.fill is None:
             return self.rng.randint(lo, hi)
-        return lo + round(self.fill * (hi - lo))
+        return _scaled(self.fill, lo, hi, path)
 
     def _render(self, c: Candidate, extra: dict[str, Any]) -> tuple[str, str]:
         text, head, _ = self._rendered(c, extra)
@@ -241,7 +243,7 @@ class _Composer:
         n = len(chosen.more)
         if not n:
             return ""
-        k = self.rng.randint((n + 1) // 2, n) if self.fill is None else round(self.fill * n)
+        k = self.rng.randint((n + 1) // 2, n) if self.fill is None else _scaled(self.fill, 0, n, chosen.id)
         own = {sentence_key(s) for s in sentences(text)}
         added = []
         for source in chosen.more[:k]:
@@ -325,9 +327,9 @@ class _Composer:
                 self.sections(node, path, section)
 
     def para(self, node: Para, path: str, section: str) -> None:
-        if node.optional and self.fill is not None and self.fill < 0.25:
+        if node.optional and self.fill is not None and _scaled(self.fill, 0, 1, path) == 0:
             return
-        k = self.count(node.sentences)
+        k = self.count(node.sentences, path)
         texts, paths = [], []
         for j in range(k):
             p = path if k == 1 else f"{path}.{j}"
@@ -348,7 +350,7 @@ class _Composer:
         user = list(getattr(self.brief.facts, node.facts)) if node.facts else []
         # The clerk's own facts lead, in their words; the bank tops the list up to the skeleton's count.
         entries: list[tuple[str, str, str]] = [("", _end(fact), "") for fact in user]
-        for j in range(len(entries), self.count(node.count)):
+        for j in range(len(entries), self.count(node.count, path)):
             p = f"{path}.{j}"
             _, text, head = self.choose(p, node.items, "item", section)
             entries.append((head, text, p))
@@ -406,6 +408,13 @@ class _Composer:
             self.body(sec.body, section, p)
 
 
+def _scaled(fill: float, lo: int, hi: int, key: str) -> int:
+    """lo..hi by fill level, each node stepping at its own point so length grows smoothly with fill."""
+    offset = (zlib.crc32(key.encode()) % 1000) / 1000 - 0.5  # -0.5 .. 0.5, fixed per node
+    value = lo + fill * (hi - lo) + 0.9 * offset
+    return max(lo, min(hi, round(value)))
+
+
 def base_context(brief: Brief, points: int, year: int) -> dict[str, Any]:
     """The names every bank and skeleton template may use (see templating.CONTEXT_NAMES)."""
     prev = "，".join(f"{s.who}{s.did or '作了讲话'}" for s in brief.previous_speakers)
@@ -443,8 +452,7 @@ def _present_facts(brief: Brief) -> frozenset[str]:
     return frozenset(k for k, v in present.items() if v)
 
 
-FILL_STEPS = (0.0, 0.25, 0.5, 0.75, 1.0)
-LENGTH_TOLERANCE = 0.15
+BISECT_STEPS = 6
 
 
 def compose(
@@ -464,16 +472,29 @@ def compose(
     if target is None:
         return _Composer(brief, bank, skeleton, rng, chooser, None).run()
     state = rng.getstate()
-    best: Draft | None = None
-    sizes = []
     cache = _Cache()
-    for fill in FILL_STEPS:
-        rng.setstate(state)
-        draft = _Composer(brief, bank, skeleton, rng, chooser, fill, cache).run()
-        sizes.append(draft.characters)
-        if best is None or abs(draft.characters - target) < abs(best.characters - target):
-            best = draft
-    assert best is not None
+    tried: dict[float, Draft] = {}
+
+    def attempt(fill: float) -> Draft:
+        if fill not in tried:
+            rng.setstate(state)
+            tried[fill] = _Composer(brief, bank, skeleton, rng, chooser, fill, cache).run()
+        return tried[fill]
+
+    # Length grows with the fill level (more items, more sentences, optional paragraphs kept):
+    # bisect between the shortest and the longest draft the skeleton gives for this brief.
+    lo, hi = 0.0, 1.0
+    if attempt(lo).characters < target < attempt(hi).characters:
+        for _ in range(BISECT_STEPS):
+            mid = (lo + hi) / 2
+            if abs(attempt(mid).characters - target) <= LENGTH_TOLERANCE * target / 3:
+                break
+            if attempt(mid).characters < target:
+                lo = mid
+            else:
+                hi = mid
+    best = min(tried.values(), key=lambda d: abs(d.characters - target))
+    sizes = [d.characters for d in tried.values()]
     if abs(best.characters - target) > LENGTH_TOLERANCE * target:
         best.notes.append(
             f"目标篇幅 {target} 字超出骨架 {skeleton.id} 可达的范围（约 {min(sizes)}–{max(sizes)} 字），"

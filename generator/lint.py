@@ -16,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+from .numbering import cn, ordinal
+
 Level = Literal["error", "warning", "info"]
 
 # Speaking pace for a formal speech: 150-180 characters a minute; estimates use the middle.
@@ -266,21 +268,11 @@ def check_numbering(paragraphs: Sequence[str], markers: Sequence[Marker] | None 
     return out
 
 
-def _cn(n: int) -> str:
-    if n <= 10:
-        return " 一二三四五六七八九十"[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _cn(tens)) + "十" + (_cn(ones) if ones else "")
-
-
 def _mark(style: str, n: int) -> str:
-    if style == "一、":
-        return f"{_cn(n)}、"
-    if style == "第一，":
-        return f"第{_cn(n)}，"
-    if style == "（一）":
-        return f"（{_cn(n)}）"
-    return _cn(n) + style[1:]
+    """The marker a numbering style expects at position n (一要靠 and 一则 as well as the usual ones)."""
+    if style in ("一、", "第一，", "（一）"):
+        return ordinal(style, n, n)
+    return cn(n) + style[1:]
 
 
 # Announced counts --------------------------------------------------------------
