@@ -96,7 +96,7 @@ class _Composer:
         skeleton: Skeleton,
         rng: random.Random,
         chooser: Chooser,
-        fill: float | None,
+        fill: float,
         cache: _Cache | None = None,
     ) -> None:
         self.brief = brief
@@ -129,8 +129,6 @@ class _Composer:
         lo, hi = span
         if lo == hi:
             return lo
-        if self.fill is None:
-            return self.rng.randint(lo, hi)
         return _scaled(self.fill, lo, hi, path)
 
     def _render(self, c: Candidate, extra: dict[str, Any]) -> tuple[str, str]:
@@ -227,7 +225,7 @@ class _Composer:
         )
         chosen = self.chooser(request, pool, self.rng)
         text, head = self._render(chosen, extra)
-        text += self._more(chosen, extra, text)
+        text = _with_more(text, self._more(chosen, extra, text))
         self.used_variants.add(chosen.id)
         self.used_entries.add(chosen.entry_id)
         self.quoted.update(chosen.needs)
@@ -243,7 +241,7 @@ class _Composer:
         n = len(chosen.more)
         if not n:
             return ""
-        k = self.rng.randint((n + 1) // 2, n) if self.fill is None else _scaled(self.fill, 0, n, chosen.id)
+        k = _scaled(self.fill, 0, n, chosen.id)
         own = {sentence_key(s) for s in sentences(text)}
         added = []
         for source in chosen.more[:k]:
@@ -327,7 +325,7 @@ class _Composer:
                 self.sections(node, path, section)
 
     def para(self, node: Para, path: str, section: str) -> None:
-        if node.optional and self.fill is not None and _scaled(self.fill, 0, 1, path) == 0:
+        if node.optional and _scaled(self.fill, 0, 1, path) == 0:
             return
         k = self.count(node.sentences, path)
         texts, paths = [], []
@@ -336,7 +334,9 @@ class _Composer:
             _, text, _ = self.choose(p, node.para, "para", section)
             texts.append(text)
             paths.append(p)
-        self.emit("body", "".join(texts), section, tuple(paths))
+        # A part that leads into what follows (ends with a colon) closes the paragraph.
+        order = sorted(range(k), key=lambda j: texts[j].endswith(("：", ":")))
+        self.emit("body", "".join(texts[j] for j in order), section, tuple(paths[j] for j in order))
 
     def announce(self, slot: str | None, n: int, path: str, section: str) -> None:
         if slot:
@@ -408,6 +408,16 @@ class _Composer:
             self.body(sec.body, section, p)
 
 
+def _with_more(text: str, more: str) -> str:
+    """Further sentences go after the text, or before its last sentence when that one leads into a list."""
+    if not more:
+        return text
+    if text.endswith(("：", ":")):
+        cut = max(text.rfind(c, 0, len(text) - 1) for c in "。！？；") + 1
+        return text[:cut] + more + text[cut:]
+    return text + more
+
+
 def _scaled(fill: float, lo: int, hi: int, key: str) -> int:
     """lo..hi by fill level, each node stepping at its own point so length grows smoothly with fill."""
     offset = (zlib.crc32(key.encode()) % 1000) / 1000 - 0.5  # -0.5 .. 0.5, fixed per node
@@ -453,6 +463,9 @@ def _present_facts(brief: Brief) -> frozenset[str]:
 
 
 BISECT_STEPS = 6
+# Without a target in the brief, drafts aim at a usual work-meeting speech: about 4,500
+# characters, some 25-30 minutes at a formal speaking pace.
+TYPICAL_CHARACTERS = 4500
 
 
 def compose(
@@ -462,23 +475,28 @@ def compose(
     rng: random.Random,
     chooser: Chooser = random_chooser,
 ) -> Draft:
-    """Compose a draft. With a target length, try fill levels from the same rng state and keep the closest."""
+    """Compose a draft near the brief's target length (or a typical one), from one rng state.
+
+    The same rng state is replayed at several fill levels and the draft closest to the target
+    is kept, so the result depends only on the seed.
+    """
     if brief.points not in skeleton.point_counts:
         raise UserError(
             f"骨架 {skeleton.id} 只能讲 {'或'.join(map(str, skeleton.point_counts))} 点，brief 要求 {brief.points} 点",
             key="points",
         )
-    target = brief.target_characters
-    if target is None:
-        return _Composer(brief, bank, skeleton, rng, chooser, None).run()
+    asked = brief.target_characters
+    target = asked or TYPICAL_CHARACTERS
     state = rng.getstate()
     cache = _Cache()
     tried: dict[float, Draft] = {}
 
     def attempt(fill: float) -> Draft:
+        # The fill level is searched with the random chooser, so a picker's choice at one place
+        # never moves the level, and with it every other place, of the draft.
         if fill not in tried:
             rng.setstate(state)
-            tried[fill] = _Composer(brief, bank, skeleton, rng, chooser, fill, cache).run()
+            tried[fill] = _Composer(brief, bank, skeleton, rng, random_chooser, fill, cache).run()
         return tried[fill]
 
     # Length grows with the fill level (more items, more sentences, optional paragraphs kept):
@@ -493,9 +511,14 @@ def compose(
                 lo = mid
             else:
                 hi = mid
-    best = min(tried.values(), key=lambda d: abs(d.characters - target))
+    fill = min(tried, key=lambda f: abs(tried[f].characters - target))
     sizes = [d.characters for d in tried.values()]
-    if abs(best.characters - target) > LENGTH_TOLERANCE * target:
+    if chooser is random_chooser:
+        best = tried[fill]
+    else:
+        rng.setstate(state)
+        best = _Composer(brief, bank, skeleton, rng, chooser, fill, cache).run()
+    if asked and abs(best.characters - target) > LENGTH_TOLERANCE * target:
         best.notes.append(
             f"目标篇幅 {target} 字超出骨架 {skeleton.id} 可达的范围（约 {min(sizes)}–{max(sizes)} 字），"
             f"已取最接近的 {best.characters} 字"

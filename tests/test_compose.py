@@ -105,3 +105,21 @@ def test_target_length_moves_the_draft(synthetic_library):
     short = draft_from_brief(_brief(length={"characters": 800}), synthetic_library, 5)
     long = draft_from_brief(_brief(length={"characters": 20000}), synthetic_library, 5)
     assert short.characters < long.characters
+
+
+def test_unreachable_target_is_reported_not_hidden(synthetic_library):
+    from generator.brief import Length
+
+    brief = _brief(length=Length(characters=20000))
+    draft = draft_from_brief(brief, synthetic_library, 1, skeleton="chengji-wenti-renwu")
+    assert any("超出骨架" in n and "20000" in n for n in draft.notes)
+    plain = draft_from_brief(_brief(), synthetic_library, 1, skeleton="chengji-wenti-renwu")
+    assert not any("超出骨架" in n for n in plain.notes)
+
+
+def test_further_sentences_never_split_a_colon_from_its_list():
+    from generator.compose import _with_more
+
+    assert _with_more("甲事已办。乙事如下：", "丙要跟上。") == "甲事已办。丙要跟上。乙事如下："
+    assert _with_more("乙事如下：", "丙要跟上。") == "丙要跟上。乙事如下："
+    assert _with_more("甲事已办。", "丙要跟上。") == "甲事已办。丙要跟上。"
