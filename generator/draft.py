@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["title", "byline", "salutation", "heading1", "heading2", "body"]
+# Visible gaps the clerk must fill (XX县, ××, （此处补充……）, 【……】): the pattern lint reports.
+from .lint import PLACEHOLDER as PLACEHOLDER_RE
 
-# Visible gaps the clerk must fill: XX县, ××, （此处补充……）, 【……】.
-PLACEHOLDER_RE = re.compile(r"（此处[^）]{0,40}）|【[^】]{0,40}】|[XＸ]{2,}|[×]{1,}|[*＊]{2,}")
+Kind = Literal["title", "byline", "salutation", "heading1", "heading2", "body"]
 
 
 @dataclass(frozen=True)
