@@ -384,7 +384,7 @@ def _item(o: Outline, n: Node) -> dict[str, str]:
     return {"head": templatize(head), "text": templatize(rest) or "{{ ph('展开内容') }}"}
 
 
-def bank_data(o: Outline, paragraphs: Sequence[str], stem: str) -> dict[str, object]:
+def bank_data(o: Outline, stem: str) -> dict[str, object]:
     """Candidate phrases by slot, from the speech's own text, for a person to review."""
     sid = _slot_id(stem)
     entries: list[dict[str, object]] = []
