@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 import zipfile
-from pathlib import Path
 
 import docx
 import pytest
@@ -91,7 +90,6 @@ def test_every_paragraph_gets_its_style_and_no_direct_run_formatting(document, d
             if rpr is not None:
                 assert [c.tag for c in rpr] == [qn("w:rStyle")], para.text[:20]
         assert para._p.pPr.find(qn("w:ind")) is None, "indent belongs to the style"
-    assert any(p.style.name == "讲话稿二级标题" for p in paras) or True
     salutation = next(p for p in paras if p.text == "同志们：")
     assert salutation.style.name == "讲话稿称呼"
 
@@ -244,4 +242,3 @@ def test_libreoffice_converts_to_a4_pdf_with_expected_pages(tmp_path, draft):
 
 def test_expected_pages_estimate_is_sane(draft):
     assert 2 <= _expected_pages(draft) <= 8
-    assert isinstance(Path, type)
