@@ -57,7 +57,5 @@ def analyze(speech: Path, output: Path | None, bank_out: Path | None, force: boo
         )
         click.echo(f"已写入骨架草稿 {output}")
     if bank_out is not None:
-        write_text_atomic(
-            bank_out, dump_yaml(bank_data(tree, speech.stem), header), force=force
-        )
+        write_text_atomic(bank_out, dump_yaml(bank_data(tree, speech.stem), header), force=force)
         click.echo(f"已写入候选句 {bank_out}")
