@@ -13,6 +13,9 @@ from typing import Literal
 # Visible gaps the clerk must fill (XX县, ××, （此处补充……）, 【……】): the pattern lint reports.
 from .lint import PLACEHOLDER as PLACEHOLDER_RE
 
+# Characters XML 1.0, and so Word, cannot hold: dropped from briefs (with a warning) and from output.
+XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
 Kind = Literal["title", "byline", "salutation", "heading1", "heading2", "body"]
 
 

@@ -7,7 +7,6 @@ one), like mimesis' data files or jinja2's ChoiceLoader.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +15,7 @@ import jinja2
 
 from .bank import BankFile, PhraseBank
 from .brief import Brief
+from .draft import XML_INVALID
 from .errors import UserError, UserErrors
 from .skeleton import Skeleton, iter_slots
 from .templating import undeclared_names
@@ -51,13 +51,10 @@ def parse_brief(text: str, source: str = "<brief>", warnings: list[str] | None =
     return brief_from_doc(parse_yaml(text, source, "简报文件"), warnings)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
 def _drop_controls(data: object, doc: YamlDoc, path: tuple[str | int, ...], warnings: list[str]) -> object:
     """Remove characters Word and XML cannot hold, saying where they were."""
     if isinstance(data, str):
-        cleaned, n = _CONTROL.subn("", data)
+        cleaned, n = XML_INVALID.subn("", data)
         if n:
             line, _ = doc.where(path)
             where = f"{doc.source}:{line}" if line else doc.source

@@ -52,8 +52,8 @@ def markdown_to_text(line: str) -> str:
     return _MD_ESCAPE.sub(r"\1", line)
 
 
-def read_paragraphs(path: Path) -> list[str]:
-    """Non-empty paragraphs of a speech, in order, stripped of Markdown markup."""
+def read_text(path: Path) -> str:
+    """A speech's text with its line breaks (a .docx gives one line per paragraph)."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise UserError(
@@ -61,10 +61,14 @@ def read_paragraphs(path: Path) -> list[str]:
         )
     raw = _read_bytes(path)
     if suffix == ".docx":
-        return _docx_paragraphs(path, raw)
-    text = decode_text(raw, str(path))
-    lines = text.splitlines()
-    if suffix == ".md":
+        return "\n".join(_docx_paragraphs(path, raw))
+    return decode_text(raw, str(path))
+
+
+def read_paragraphs(path: Path) -> list[str]:
+    """Non-empty paragraphs of a speech, in order, stripped of Markdown markup."""
+    lines = read_text(path).splitlines()
+    if path.suffix.lower() == ".md":
         lines = [markdown_to_text(line) for line in lines]
     return [line.strip() for line in lines if line.strip()]
 

@@ -18,7 +18,7 @@ def analyze(speech: Path, output: Path | None, bank_out: Path | None, force: boo
     from ..analyze import bank_data, clean, dump_yaml, format_outline, outline, skeleton_data
     from ..errors import UserError
     from ..output import check_writable, write_text_atomic
-    from ..reading import decode_text, read_paragraphs
+    from ..reading import read_text
 
     for target in (output, bank_out):
         if target is not None:
@@ -27,18 +27,7 @@ def analyze(speech: Path, output: Path | None, bank_out: Path | None, force: boo
                 raise UserError(
                     "输出文件已存在；如需覆盖请加 --force（旧文件会保留为 .bak）", file=str(target)
                 )
-    if speech.suffix.lower() == ".docx":
-        text = "\n".join(read_paragraphs(speech))
-    elif speech.suffix.lower() in (".txt", ".md"):
-        try:
-            raw = speech.read_bytes()
-        except FileNotFoundError:
-            raise UserError("找不到文件", file=str(speech)) from None
-        except OSError as exc:
-            raise UserError(f"无法读取文件（{exc.strerror}）", file=str(speech)) from None
-        text = decode_text(raw, str(speech))
-    else:
-        raise UserError("不支持的文件格式，请用 .txt 或 .docx", file=str(speech))
+    text = read_text(speech)
     result = clean(text)
     tree = outline(result.paragraphs)
     if result.removed:

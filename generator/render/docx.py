@@ -9,21 +9,17 @@ built-in definitions.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..draft import Draft
+from ..draft import XML_INVALID, Draft
 from ..errors import UserError
-
-# Characters XML 1.0 (and so Word) cannot hold.
-_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def _clean(text: str) -> str:
-    return _XML_INVALID.sub("", text)
+    return XML_INVALID.sub("", text)
 
 
 def check_reference(reference: Path) -> None:
