@@ -49,8 +49,12 @@ def test_outline_walks_sections_in_reading_order(lib):
     where = [s.paragraph_of(x.path) for x in s.steps]
     assert where == sorted(where), "an announce line comes before its items, as on the page"
     labels = {x.path: x.label for x in s.steps}
-    assert labels["point2.heading"] == "第二部分 · 标题"
-    assert labels["point3.0.1"] == "第三部分 · 社区"
+    assert labels["point2.heading"] == "第二部分标题"
+    assert labels["point1.1.2"] == "第一部分“三是”", "items are named by the draft's own markers"
+    assert labels["point2.0.0.0.1"] == "第二部分（一）“二要”"
+    assert labels["point2.0.1.0"] == "第二部分（二）第1段"
+    assert labels["opening.1.1"] == "开头第2段第2句"
+    assert labels["point3.0.1"] == "第三部分“（二）”"
 
 
 def test_options_show_the_current_choice_and_page_through_others(lib):
@@ -340,3 +344,57 @@ def test_picks_on_every_built_in_skeleton_replay_exactly(synthetic_library):
             brief, synthetic_library, answers.seed, answers.choices, pinned_skeleton=answers.skeleton
         )
         assert render_txt(again.draft) == render_txt(s.draft), skel.id
+
+
+# Decisions: picks, rerolls, new drafts and undo -------------------------------------------
+
+
+def test_picks_survive_a_reroll_and_a_new_draft_like_locks(lib):
+    s = session(lib)
+    before = dict(s.choices)
+    picked_path, other = "point1.1.0", s.options("point1.1.0")[2].candidate.id
+    s.choose(picked_path, other)
+    s.lock("point1.0")
+    assert s.picked == {picked_path} and s.decided == {picked_path, "point1.0"}
+    s.reroll_section("point1")
+    assert s.choices[picked_path] == other and s.choices["point1.0"] == before["point1.0"]
+    untouched = [p for p in before if section_of(p) == "point1" and p not in s.decided]
+    assert untouched and all(s.choices[p] != before[p] for p in untouched)
+    s.new_draft(seed=99)
+    assert s.seed == 99 and s.rerolls == {}
+    assert s.choices[picked_path] == other and s.choices["point1.0"] == before["point1.0"]
+    assert any(s.choices[p] != before[p] for p in before if section_of(p) != "point1")
+    answers = s.to_answers()
+    assert answers.picked == [picked_path] and answers.locked == ["point1.0"]
+    again = PickSession.from_answers(make_brief(), lib, answers)
+    assert again.picked == {picked_path} and again.choices == s.choices
+
+
+def test_undo_puts_back_each_change_in_turn(lib):
+    s = session(lib)
+    seen: list[dict[str, str]] = []
+    s.on_change = lambda x: seen.append(dict(x.choices))
+    start = (dict(s.choices), s.index)
+    s.choose_option(3)
+    after_pick = (dict(s.choices), set(s.picked), s.index)
+    s.lock("point2.heading")
+    s.reroll_section("closing")
+    s.new_draft(seed=5)
+    assert len(seen) == 4, "every change calls on_change"
+    assert s.undo() and s.seed == 2 and s.rerolls == {"closing": 4242}
+    assert s.undo() and s.rerolls == {} and s.locked == {"point2.heading"}
+    assert s.undo() and s.locked == set()
+    assert (dict(s.choices), set(s.picked), s.index) == after_pick
+    assert s.undo() and (dict(s.choices), s.index) == start and s.picked == set()
+    assert s.undo() is False
+    assert len(seen) == 8
+
+
+def test_choosing_moves_to_the_next_undecided_point(lib):
+    s = session(lib)
+    s.lock(s.steps[1].path)
+    s.choose(s.steps[2].path, s.choices[s.steps[2].path])
+    s.choose_option(1)
+    assert s.current == s.steps[3], "a locked and a picked point are skipped"
+    assert s.next_undecided() == s.steps[4]
+    assert PickSession.from_answers(make_brief(), lib, s.to_answers()).index == 3

@@ -225,11 +225,11 @@ def reroll(
     if answers is not None:
         click.echo(f"已读取挑选结果 {apath}")
         base = replay_answers(raw, library, answers, seed=seed, skeleton=skeleton)
-        locked, rerolls = set(answers.locked), dict(answers.rerolls)
+        locked, picked, rerolls = set(answers.locked), set(answers.picked), dict(answers.rerolls)
     else:
         brief = complete_brief(raw)
         base = replay(brief, library, resolve_seed(brief, seed), skeleton=skeleton)
-        locked, rerolls = set(), {}
+        locked, picked, rerolls = set(), set(), {}
     for line in base.mismatches:
         click.echo(f"提示：{line}", err=True)
     section = parse_section(section_text, base.draft.point_count)
@@ -242,7 +242,7 @@ def reroll(
         before,
         section,
         fresh,
-        locked=locked,
+        locked=locked | picked,
         rerolls=rerolls,
         skeleton=skeleton,
         pinned_skeleton=base.draft.skeleton_id,
@@ -252,16 +252,16 @@ def reroll(
     after = result.choices()
     paths = [p for p in after if section_of(p) == section]
     changed = sum(1 for p in paths if before.get(p) != after[p])
-    kept = sum(1 for p in paths if p in locked)
+    kept = sum(1 for p in paths if p in locked | picked)
     click.echo(
         f"已重新生成{section_label(section)}：{len(paths)} 处中 {changed} 处换了说法"
-        + (f"，锁定的 {kept} 处未动" if kept else "")
-        + f"（新种子 {fresh}），其余部分保持不变"
+        + (f"，挑选过或锁定的 {kept} 处未动" if kept else "")
+        + "，其余部分保持不变"
     )
     rerolls[section] = fresh
     _save_and_write(
         result,
-        answers_from(result, locked=locked, rerolls=rerolls),
+        answers_from(result, locked=locked, picked=picked, rerolls=rerolls),
         apath,
         brief_path,
         out,

@@ -214,9 +214,9 @@ class PickerApp:
         step = self.session.current
         if step is None:
             return
-        seed = self.session.reroll_section()
+        self.session.reroll_section()
         self.cursor = 0
-        self.status = f"已重抽{section_label(step.section)}（新种子 {seed}，锁定的各处不变）"
+        self.status = f"已重抽{section_label(step.section)}（挑选过和锁定的各处不变）"
 
     def _lock(self) -> None:
         if self.session.current is None:
