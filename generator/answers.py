@@ -460,7 +460,7 @@ def load_answers(path: Path) -> Answers:
     return answers
 
 
-def dump_answers(answers: Answers, brief_name: str = "") -> str:
+def dump_answers(answers: Answers, brief_name: str = "", previous: str | None = None) -> str:
     data = {
         "version": answers.version,
         "skeleton": answers.skeleton,
@@ -475,23 +475,42 @@ def dump_answers(answers: Answers, brief_name: str = "") -> str:
     return HEADER.format(brief=brief_name or "（未记录）") + body
 
 
-def save_answers(path: Path, answers: Answers, brief_name: str = "") -> None:
-    """Replace the answers file in one rename; the previous version stays as NAME.bak."""
-    text = dump_answers(answers, brief_name)
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def save_answers(path: Path, answers: Answers, brief_name: str = "", *, backup: bool = True) -> None:
+    """Replace the answers file in one rename, with the mode the umask gives.
+
+    With `backup` the previous version stays as NAME.bak. The clerk's own comments
+    in the previous version are carried over.
+    """
     parent = path.parent if str(path.parent) else Path(".")
     try:
+        old = path.read_text("utf-8") if path.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        old = None
+    text = dump_answers(answers, brief_name, previous=old)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
     except OSError as exc:
         raise UserError(f"无法写入挑选结果（{exc.strerror}）", file=str(path)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        if path.is_file():
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, 0o666 & ~_umask())
+        if backup and path.is_file():
             shutil.copyfile(path, path.with_name(path.name + ".bak"))
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise UserError(f"无法写入挑选结果（{exc.strerror}）", file=str(path)) from None
+        if isinstance(exc, OSError):
+            raise UserError(f"无法写入挑选结果（{exc.strerror}）", file=str(path)) from None
+        raise

@@ -27,6 +27,12 @@ from generator.render.txt import render_txt
 DOWN = "\x1b[B"
 
 
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path_factory, monkeypatch):
+    """The user data folder of these tests: a fresh temporary one, never the real home."""
+    monkeypatch.setenv("SPEECHDRAFT_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
 @pytest.fixture(scope="module")
 def lib():
     return make_library()
@@ -272,14 +278,23 @@ def test_pick_saves_answers_that_generate_reproduces(tmp_path):
     assert out.read_text("utf-8") == again.read_text("utf-8")
 
 
-def test_pick_cancelled_writes_nothing(tmp_path):
+def test_pick_quit_keeps_the_picks_but_writes_no_draft(tmp_path):
     brief, opts = write_case(tmp_path)
     with create_pipe_input() as inp:
         inp.send_text("2qq")
         inp.close()
         result = cli("pick", brief, "-o", tmp_path / "x.txt", *opts, obj={"picker_io": (inp, DummyOutput())})
-    assert result.exit_code == 1 and "已放弃" in result.output
-    assert not (tmp_path / "x.txt").exists() and not (tmp_path / "brief.answers.yaml").exists()
+    assert result.exit_code == 1
+    assert (
+        "已保存 1 处挑选，下次运行 pick 从第 2 处继续" in result.output and "没有写出讲话稿" in result.output
+    )
+    assert not (tmp_path / "x.txt").exists()
+    assert load_answers(tmp_path / "brief.answers.yaml").picked == ["opening.0"]
+    with create_pipe_input() as inp:
+        inp.send_text("qq")
+        inp.close()
+        result = cli("pick", brief, "--no-answers", *opts, obj={"picker_io": (inp, DummyOutput())})
+    assert result.exit_code == 1 and "还没有挑选任何一处" in result.output
 
 
 def test_pick_without_a_terminal_says_so_in_one_line(tmp_path):
@@ -398,3 +413,76 @@ def test_choosing_moves_to_the_next_undecided_point(lib):
     assert s.current == s.steps[3], "a locked and a picked point are skipped"
     assert s.next_undecided() == s.steps[4]
     assert PickSession.from_answers(make_brief(), lib, s.to_answers()).index == 3
+
+
+# Autosave and resume ----------------------------------------------------------------------
+
+CTRL_C = "\x03"
+
+
+def run_pick(brief, *args, keys: str):
+    with create_pipe_input() as inp:
+        inp.send_text(keys)
+        inp.close()
+        return cli("pick", brief, *args, obj={"picker_io": (inp, DummyOutput())})
+
+
+def test_every_pick_is_saved_at_once_and_ctrl_c_resumes_at_the_next_point(tmp_path, monkeypatch):
+    brief, opts = write_case(tmp_path)
+    apath = tmp_path / "brief.answers.yaml"
+    from generator.picker import store
+
+    saved: list[list[str]] = []
+    real_save = store.save_answers
+
+    def watch(path, answers, *a, **kw):
+        real_save(path, answers, *a, **kw)
+        saved.append(load_answers(path).picked)  # what is on disk right after each change
+
+    monkeypatch.setattr(store, "save_answers", watch)
+    result = run_pick(brief, "-o", tmp_path / "x.txt", *opts, keys="2" + "3" + "1" + CTRL_C + "2")
+    assert result.exit_code == 1, result.output
+    steps = [s.path for s in PickSession(make_brief(), make_library(), 11).steps]
+    assert saved == [steps[:1], steps[:2], steps[:3]], "one save per pick, each already on disk"
+    assert "已保存 3 处挑选，下次运行 pick 从第 4 处继续" in result.output
+    assert not (tmp_path / "x.txt").exists()
+    picked = load_answers(apath)
+    # the next run starts at point 4 with the three picks in place: Enter keeps what is there
+    result = run_pick(brief, "-o", tmp_path / "x.txt", *opts, keys="\r" + CTRL_C)
+    assert (
+        "从第 4 处继续挑选" in result.output
+        and "已保存 4 处挑选，下次运行 pick 从第 5 处继续" in result.output
+    )
+    again = load_answers(apath)
+    assert again.picked == steps[:4]
+    assert {p: again.choices[p] for p in steps[:3]} == {p: picked.choices[p] for p in steps[:3]}
+    backup = load_answers(tmp_path / "brief.answers.yaml.bak")
+    assert backup.picked == steps[:3], ".bak holds the answers as they were before this run"
+
+
+def test_a_read_only_brief_folder_saves_to_the_data_folder_and_says_where(tmp_path, monkeypatch):
+    folder = tmp_path / "share"
+    folder.mkdir()
+    brief, opts = write_case(folder)
+    data = tmp_path / "data"
+    monkeypatch.setenv("SPEECHDRAFT_DATA_DIR", str(data))
+    folder.chmod(0o555)
+    try:
+        from generator.picker import store
+
+        if store.folder_writable(folder):  # root writes anywhere: make the folder refuse as a share would
+            real = store.folder_writable
+            monkeypatch.setattr(store, "folder_writable", lambda f: False if f == folder else real(f))
+        out = tmp_path / "out.txt"
+        result = run_pick(brief, "-o", out, *opts, keys="2" + CTRL_C)
+        target = store.fallback_answers_path(brief)
+        assert target.parent.parent == data
+        assert f"挑选结果将自动保存到 {target}" in result.output
+        assert f"已保存 1 处挑选（{target}）" in result.output
+        assert not (folder / "brief.answers.yaml").exists()
+        result = run_pick(brief, "-o", out, *opts, keys="a")
+        assert result.exit_code == 0, result.output
+        assert f"已读取挑选结果 {target}" in result.output and out.is_file()
+        assert load_answers(target).picked == ["opening.0"]
+    finally:
+        folder.chmod(0o755)
