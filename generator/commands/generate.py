@@ -36,6 +36,18 @@ from ..render import FORMATS, render_for
     help="自有短语库目录（与内置短语库合并，同 id 覆盖）",
 )
 @click.option(
+    "--font-profile",
+    type=click.Choice(["gb2312", "windows"]),
+    default="gb2312",
+    show_default=True,
+    help="Word 字体：gb2312 用公文字体名（仿宋_GB2312 等）；windows 用 Windows 自带的仿宋、楷体、黑体、宋体",
+)
+@click.option(
+    "--alternatives",
+    is_flag=True,
+    help="在 Word 文件中以批注列出每处的其他说法（仅 .docx）",
+)
+@click.option(
     "--no-answers", is_flag=True, help="忽略简报旁的挑选结果 BRIEF.answers.yaml（见 speechdraft pick）"
 )
 def generate(
@@ -48,6 +60,8 @@ def generate(
     skeleton_dirs: tuple[Path, ...],
     bank_dirs: tuple[Path, ...],
     no_answers: bool = False,
+    font_profile: str = "gb2312",
+    alternatives: bool = False,
 ) -> None:
     """根据简报 BRIEF.yaml 生成讲话稿（有 BRIEF.answers.yaml 时按其中的挑选复现）。"""
     from ..errors import UserError
@@ -64,6 +78,8 @@ def generate(
         from ..render.docx import check_reference
 
         check_reference(reference_docx)
+    if alternatives and out.suffix.lower() != ".docx":
+        raise UserError("--alternatives 只用于 Word 文件（.docx）", file=str(out))
     warnings: list[str] = []
     raw_brief = load_brief(brief_path, warnings)
     brief = complete_brief(raw_brief)
@@ -73,6 +89,7 @@ def generate(
     from ..answers import answers_path
 
     picked = answers_path(brief_path)
+    replayed = None
     if not no_answers and picked.is_file():
         from ..answers import load_answers, replay_answers
 
@@ -82,12 +99,33 @@ def generate(
         used_seed, draft = replayed.seed, replayed.draft
         for line in replayed.mismatches:
             click.echo(f"挑选结果不适用：{line}", err=True)
+    elif alternatives:
+        from ..answers import replay
+
+        # The same draft as a plain run, with the pool offered at every path recorded.
+        used_seed = resolve_seed(brief, seed)
+        replayed = replay(brief, library, used_seed, skeleton=skeleton)
+        draft = replayed.draft
     else:
         used_seed = resolve_seed(brief, seed)
         draft = draft_from_brief(brief, library, used_seed, skeleton=skeleton)
-    data = render_for(out, draft, reference_docx=reference_docx)
+    others = None
+    if alternatives and replayed is not None:
+        from ..render.docx_alternatives import slot_alternatives
+
+        others = slot_alternatives(replayed)
+    data = render_for(
+        out,
+        draft,
+        reference_docx=reference_docx,
+        font_profile=font_profile,
+        author=brief.speaker or "",
+        alternatives=others,
+    )
     backup = write_bytes_atomic(out, data, force=force)
     click.echo(f"已写入 {out}：{summary(draft, used_seed)}")
+    if others is not None:
+        click.echo(f"已在 {len(others)} 处加批注，列出其他说法")
     from ..lint import lint_paragraphs, summary_line
 
     checked = lint_paragraphs(
