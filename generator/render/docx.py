@@ -9,6 +9,7 @@ built-in definitions.
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 from collections.abc import Mapping
 from functools import lru_cache
@@ -106,7 +107,7 @@ def _add_text(para: Any, text: str, lead: str, lead_style: str, cuts: set[int]) 
     lead_end = len(lead) if lead and text.startswith(lead) else 0
     points = sorted({0, len(text), lead_end, *(c for c in cuts if 0 < c < len(text))})
     runs = []
-    for start, end in zip(points, points[1:]):
+    for start, end in itertools.pairwise(points):
         run = para.add_run(text[start:end])
         if end <= lead_end:
             run._r.style = lead_style

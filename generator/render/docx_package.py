@@ -113,9 +113,13 @@ def chinese_theme(theme: bytes, profile: FontProfile) -> bytes:
     if len(parts) == 2:
         head, tail = parts
         head = re.sub(r'<a:ea typeface="[^"]*"/>', f'<a:ea typeface="{major}"/>', head)
-        head = re.sub(r'<a:font script="Hans" typeface="[^"]*"/>', f'<a:font script="Hans" typeface="{major}"/>', head)
+        head = re.sub(
+            r'<a:font script="Hans" typeface="[^"]*"/>', f'<a:font script="Hans" typeface="{major}"/>', head
+        )
         tail = re.sub(r'<a:ea typeface="[^"]*"/>', f'<a:ea typeface="{minor}"/>', tail)
-        tail = re.sub(r'<a:font script="Hans" typeface="[^"]*"/>', f'<a:font script="Hans" typeface="{minor}"/>', tail)
+        tail = re.sub(
+            r'<a:font script="Hans" typeface="[^"]*"/>', f'<a:font script="Hans" typeface="{minor}"/>', tail
+        )
         text = head + "<a:minorFont>" + tail
     return text.encode("utf-8")
 

@@ -11,25 +11,30 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
+
+def _names(spaced: str) -> tuple[str, ...]:
+    return tuple(spaced.split())
+
+
 # CT_PPr (CT_PPrBase + rPr, sectPr, pPrChange)
-PPR_ORDER = (
+PPR_ORDER = _names(
     "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
     "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
     "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
     "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
-).split()
+)
 # CT_RPr (EG_RPrBase + rPrChange)
-RPR_ORDER = (
+RPR_ORDER = _names(
     "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
     "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd "
     "fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath rPrChange"
-).split()
+)
 # CT_SectPr
-SECTPR_ORDER = (
+SECTPR_ORDER = _names(
     "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders lnNumType "
     "pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter docGrid "
     "printerSettings sectPrChange"
-).split()
+)
 
 ORDERS: dict[str, tuple[str, ...]] = {
     qn("w:pPr"): tuple(qn(f"w:{n}") for n in PPR_ORDER),
