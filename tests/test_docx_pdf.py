@@ -196,3 +196,29 @@ def test_page_numbers_alternate_sides(converted):
         for page in pages:
             odd = page.number % 2 == 1
             assert (page.footer[0].left > page.width / 2) == odd, f"{name} p{page.number}"
+
+
+def _pdf_notes(pdf: bytes) -> list[str]:
+    """Text of the PDF's note annotations (LibreOffice exports Word comments as these)."""
+    notes = []
+    for m in re.finditer(rb"/Subtype\s*/Text\b", pdf):
+        obj = pdf[pdf.rfind(b"obj", 0, m.start()) : pdf.find(b"endobj", m.end())]
+        hexed = re.search(rb"/Contents\s*<([0-9A-Fa-f]+)>", obj)
+        if hexed:
+            notes.append(bytes.fromhex(hexed.group(1).decode()).decode("utf-16"))
+    return notes
+
+
+def test_libreoffice_shows_the_alternatives_comments(tmp_path, library):
+    from generator.answers import replay
+    from generator.render.docx_alternatives import slot_alternatives
+
+    brief = complete_brief(load_brief(EXAMPLES[0]))
+    result = replay(brief, library, resolve_seed(brief, None))
+    alternatives = slot_alternatives(result)
+    path = tmp_path / "alt.docx"
+    path.write_bytes(render_docx(result.draft, alternatives=alternatives))
+    convert([path], tmp_path, ':writer_pdf_Export:{"ExportNotes":{"type":"boolean","value":"true"}}')
+    notes = _pdf_notes((tmp_path / "alt.pdf").read_bytes())
+    assert len(notes) == len(alternatives) > 0
+    assert all("其他说法" in n and "①" in n for n in notes), notes[:2]

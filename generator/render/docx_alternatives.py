@@ -3,7 +3,8 @@
 The candidates are the pool compose offered at each path (recorded by
 `answers.replay`, the same record the picker reads), rendered with the same
 template context. A wording is offered only if none of its sentences is in the
-draft already, so it is never the chosen one and never repeats another part.
+draft already, so it is never the chosen one and never repeats another part, and
+each wording is offered at one slot only (sentences of one paragraph share a pool).
 """
 
 from __future__ import annotations
@@ -64,22 +65,22 @@ def slot_alternatives(result: Replay, limit: int = MAX_ALTERNATIVES) -> dict[str
     used |= {sentence_key(p.text) for p in draft.paragraphs}
     used.discard("")
     out: dict[str, Alternatives] = {}
+    offered: set[str] = set()  # each wording is offered once, at the first slot it fits
     for path, record in result.slots.items():
         ctx = {**base, **dict(record.request.context)}
         chosen = next((c for c in record.pool if c.id == record.chosen), None)
         if chosen is None:
             continue
         texts: list[str] = []
-        keys_taken: set[str] = set()
         for c in _spread(record.pool, record.chosen):
             wording = _wording(c, ctx)
             if record.request.role == "heading":
                 wording = wording.rstrip("。；，")
             keys = {sentence_key(s) for s in sentences(wording)} - {""}
-            if not keys or keys & used or keys & keys_taken:
+            if not keys or keys & used or keys & offered:
                 continue
             texts.append(wording)
-            keys_taken |= keys
+            offered |= keys
             if len(texts) == limit:
                 break
         if texts:
