@@ -143,15 +143,16 @@ def render_docx(
     # Style ids looked up once: python-docx's lookup by name scans every style for each paragraph.
     ids = {s.name: s.style_id for s in document.styles}
     body = document._body
+    texts = [_clean(p.text) for p in draft.paragraphs]
     spans: dict[int, list[tuple[str, int, int]]] = {}
     if alternatives:
         from . import docx_comments as comments
 
-        spans = comments.anchors(draft, alternatives)
+        spans = comments.anchors(draft, texts, alternatives)
     for i, p in enumerate(draft.paragraphs):
         para = body.add_paragraph()
         para._p.style = ids[layout.PARAGRAPH_STYLES[p.kind].name]
-        text = _clean(p.text)
+        text = texts[i]
         if p.kind == "title":
             _add_title(para, text)
             continue

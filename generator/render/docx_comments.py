@@ -18,8 +18,10 @@ INITIALS = "SD"
 NUMBERS = "①②③④⑤⑥⑦⑧⑨"
 
 
-def anchors(draft: Draft, alternatives: Mapping[str, Alternatives]) -> dict[int, list[tuple[str, int, int]]]:
-    """For each paragraph index: (path, start, end) of every slot with alternatives, in text order."""
+def anchors(
+    draft: Draft, texts: Sequence[str], alternatives: Mapping[str, Alternatives]
+) -> dict[int, list[tuple[str, int, int]]]:
+    """For each paragraph index: (path, start, end) in `texts` (the words as written) of every slot."""
     out: dict[int, list[tuple[str, int, int]]] = {}
     for path, alt in alternatives.items():
         holders = [i for i, p in enumerate(draft.paragraphs) if path in p.paths]
@@ -28,12 +30,12 @@ def anchors(draft: Draft, alternatives: Mapping[str, Alternatives]) -> dict[int,
         needle = alt.anchor.rstrip("。；，：")
         span = None
         for i in holders:
-            at = draft.paragraphs[i].text.find(needle) if needle else -1
+            at = texts[i].find(needle) if needle else -1
             if at >= 0:
                 span = (i, at, at + len(needle))
                 break
         if span is None:
-            span = (holders[0], 0, len(draft.paragraphs[holders[0]].text))
+            span = (holders[0], 0, len(texts[holders[0]]))
         i, start, end = span
         out.setdefault(i, []).append((path, start, end))
     for spans in out.values():
