@@ -130,6 +130,11 @@ def test_cli_alternatives(tmp_path, alternatives):
     assert result.exit_code == 0, result.output
     assert f"已在 {len(alternatives)} 处加批注" in result.output
     assert len(list(docx.Document(str(out)).comments)) == len(alternatives)
+    plain = tmp_path / "plain.docx"
+    assert CliRunner().invoke(main, ["generate", str(BRIEF), "-o", str(plain)]).exit_code == 0
+    assert [p.text for p in docx.Document(str(out)).paragraphs] == [
+        p.text for p in docx.Document(str(plain)).paragraphs
+    ], "--alternatives must not change the draft"
 
 
 def test_cli_alternatives_needs_docx(tmp_path):

@@ -50,6 +50,13 @@ from ..render import FORMATS, render_for
 @click.option(
     "--no-answers", is_flag=True, help="忽略简报旁的挑选结果 BRIEF.answers.yaml（见 speechdraft pick）"
 )
+@click.option(
+    "--avoid",
+    "avoid_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="往年讲话稿（.txt/.md/.docx 文件或目录）：新稿不重复其中的句子，可多次给出",
+)
 def generate(
     brief_path: Path,
     output: Path | None,
@@ -60,6 +67,7 @@ def generate(
     skeleton_dirs: tuple[Path, ...],
     bank_dirs: tuple[Path, ...],
     no_answers: bool = False,
+    avoid_paths: tuple[Path, ...] = (),
     font_profile: str = "gb2312",
     alternatives: bool = False,
 ) -> None:
@@ -99,16 +107,26 @@ def generate(
         used_seed, draft = replayed.seed, replayed.draft
         for line in replayed.mismatches:
             click.echo(f"挑选结果不适用：{line}", err=True)
-    elif alternatives:
-        from ..answers import replay
-
-        # The same draft as a plain run, with the pool offered at every path recorded.
-        used_seed = resolve_seed(brief, seed)
-        replayed = replay(brief, library, used_seed, skeleton=skeleton)
-        draft = replayed.draft
     else:
         used_seed = resolve_seed(brief, seed)
-        draft = draft_from_brief(brief, library, used_seed, skeleton=skeleton)
+        avoid = None
+        sources = [*avoid_paths, *(brief_path.parent / p for p in brief.avoid)]
+        if sources:
+            from ..overlap import index_files
+
+            avoid = index_files(sources)
+            click.echo(f"避开往年讲话：{len(sources)} 处来源，{len(avoid)} 个句子")
+        if alternatives:
+            from ..answers import AnswersChooser, Replay
+
+            # The same draft as a plain run, with the pool offered at every path recorded.
+            recorder = AnswersChooser()
+            draft = draft_from_brief(
+                brief, library, used_seed, skeleton=skeleton, chooser=recorder, avoid=avoid
+            )
+            replayed = Replay(draft=draft, seed=used_seed, brief=brief, slots=recorder.run_for(draft))
+        else:
+            draft = draft_from_brief(brief, library, used_seed, skeleton=skeleton, avoid=avoid)
     others = None
     if alternatives and replayed is not None:
         from ..render.docx_alternatives import slot_alternatives
@@ -134,6 +152,7 @@ def generate(
         target=brief.target_characters,
         skip=("placeholder",),
         scope=brief.scope,
+        place=brief.place,
     )
     click.echo(summary_line(checked) + "（占位见上；详查可用 speechdraft lint）")
     if backup:
