@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
-from test_answers import cli, make_brief, make_library, write_case
+from test_answers import bank_data, cli, make_brief, make_library, write_case
 
 from generator.answers import load_answers, replay, section_of
 from generator.brief import Brief
@@ -486,3 +486,128 @@ def test_a_read_only_brief_folder_saves_to_the_data_folder_and_says_where(tmp_pa
         assert load_answers(target).picked == ["opening.0"]
     finally:
         folder.chmod(0o755)
+
+
+# The screen: cursor, ●, keys --------------------------------------------------------------
+
+
+def leading_library():
+    """The test bank, with every third wording of the opening's second paragraph ending in a colon.
+
+    compose moves such a sentence to the end of its paragraph (it leads into what follows),
+    so picking one reorders the paragraph under the clerk's cursor.
+    """
+    data = bank_data()
+    for entry in data["entries"]:
+        if entry["slot"] == "pk.open.b":
+            for v in entry["variants"][2:]:
+                v["text"] = v["text"].rstrip("。") + "，具体来讲："
+    return make_library(data)
+
+
+def screen(s: PickSession) -> str:
+    return "".join(t for _, t in PickerApp(s, input=None, output=DummyOutput())._render())
+
+
+def test_after_a_pick_in_a_reordered_paragraph_the_cursor_moves_on_and_the_dot_tells_the_truth():
+    lib = leading_library()
+    drafts = (PickSession(make_brief(), lib, seed, new_seed=lambda: 4242) for seed in range(40))
+
+    def plain(d: PickSession) -> bool:
+        para = d.draft.paragraphs[d.paragraph_of("opening.1.0")]
+        return para.paths == ("opening.1.0", "opening.1.1") and not para.text.endswith("：")
+
+    s = next(d for d in drafts if plain(d))
+    s.choose_option(1)
+    keys = ""
+    while not any(o.text.endswith("：") for o in s.options()[1:]):
+        s.other_candidates()
+        keys += "o"
+    leading = next(o for o in s.options()[1:] if o.text.endswith("："))
+    s.pages.clear()
+    drive(s, keys + str(leading.number))
+    assert s.draft.paragraphs[s.paragraph_of("opening.1.0")].paths == ("opening.1.1", "opening.1.0")
+    assert s.current.path == "opening.1.1", "the cursor goes on to the sentence not yet picked"
+    assert s.current.label == "开头第2段第1句" and s.label("opening.1.0") == "开头第2段第2句"
+    shown = screen(s)
+    in_draft = s.options()[0]
+    assert in_draft.current and f"●1. {in_draft.text[:10]}" in shown and "开头第2段第1句" in shown
+    second = s.options()[1].candidate.id
+    drive(s, "2")
+    assert s.choices["opening.1.1"] == second and s.choices["opening.1.0"] == leading.candidate.id
+    assert s.current.path == "point1.heading"
+    # back at the first sentence, no option can push out the pick next to it
+    for option in s.options("opening.1.0")[1:]:
+        trial = PickSession.from_answers(make_brief(), lib, s.to_answers())
+        trial.choose("opening.1.0", option.candidate.id)
+        assert trial.choices["opening.1.1"] == second
+        assert trial.options("opening.1.0")[0].candidate.id == option.candidate.id
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("２", "2"), ("Ｏ", "o"), ("O", "o"), ("】", "]"), ("【", "["), ("Ｎ", "n"), ("？", "?")],
+)
+def test_keys_typed_under_an_input_method_or_caps_lock_mean_the_same(lib, typed, meant):
+    plain, odd = session(lib), session(lib)
+    drive(plain, "1" + meant)
+    drive(odd, "1" + typed)
+    assert odd.choices == plain.choices and odd.index == plain.index and odd.pages == plain.pages
+
+
+def test_question_mark_shows_help_and_an_unknown_key_says_so(lib):
+    s = session(lib)
+    app = PickerApp(s, input=None, output=DummyOutput())
+    with create_pipe_input() as inp:
+        app = PickerApp(s, input=inp, output=DummyOutput())
+        inp.send_text("?")
+        inp.close()
+        app.run()
+    assert app.mode == "help" and "按键帮助" in "".join(t for _, t in app._render())
+    with create_pipe_input() as inp:
+        app = PickerApp(s, input=inp, output=DummyOutput())
+        inp.send_text("?" + "x" + "z")
+        inp.close()
+        app.run()
+    assert app.mode == "pick" and app.status == "没有“z”这个按键，按 ? 查看全部按键"
+    assert "没有“z”这个按键" in "".join(t for _, t in app._render())
+
+
+def test_u_undoes_the_last_pick_and_r_keeps_explicit_picks(lib):
+    s = session(lib)
+    before = dict(s.choices)
+    first = next(i for i, x in enumerate(s.steps) if x.section == "point1")
+    mine = [x.path for x in s.steps[first : first + 3]]
+    drive(s, "]" + "1" + "3" + "3")  # to the first part: keep its heading, then option 3 twice
+    picked = dict(s.choices)
+    assert s.picked == set(mine)
+    drive(s, "u")
+    assert s.picked == set(mine[:2]) and s.current.path == mine[2]
+    assert s.choices[mine[1]] == picked[mine[1]]
+    drive(s, "3" + "r")  # pick it again, then reroll the first part
+    assert s.rerolls == {"point1": 4242}
+    assert all(s.choices[p] == picked[p] for p in mine), "r leaves every explicit pick alone"
+    rest = [x.path for x in s.steps if x.section == "point1" and x.path not in mine]
+    assert rest and all(s.choices[p] != before[p] for p in rest)
+    drive(s, "u")
+    assert s.choices == picked and s.rerolls == {}
+
+
+def test_small_screens_say_how_many_options_are_below_and_one_option_offers_no_numbers(lib):
+    from prompt_toolkit.data_structures import Size
+
+    class Small(DummyOutput):
+        def get_size(self) -> Size:
+            return Size(rows=14, columns=60)
+
+    s = session(lib)
+    text = "".join(t for _, t in PickerApp(s, input=None, output=Small())._render())
+    assert "↓ 还有" in text and len(text.split("\n")) <= 14
+    app = PickerApp(s, input=None, output=DummyOutput())
+    app.mode = "preview"
+    lines = "".join(t for _, t in app._render()).split("\n")
+    assert lines[2].strip() == s.draft.title, "the preview opens at the top"
+    assert lines[3].strip() == "", "blank lines between paragraphs"
+    assert "1-4" in app._pick_help(4, 2) and "o 换一批" in app._pick_help(4, 2)
+    one = app._pick_help(1, 1)
+    assert "1-" not in one and "换一批" not in one and "回车 保留" in one
