@@ -28,9 +28,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from .api import Library
-from .bank import Candidate, PhraseBank
+from .bank import Candidate, PhraseBank, fit_for
 from .brief import Brief
-from .compose import SlotRequest, _present_facts, base_context, compose, random_chooser
+from .compose import SlotRequest, base_context, compose, random_chooser
 from .draft import Draft
 from .errors import UserError
 from .numbering import cn
@@ -175,8 +175,9 @@ class AnswersChooser:
         """The recorded run whose choices are the draft's."""
         taken = {p: c.variant_id for p, c in draft.choices.items()}
         for run in reversed(self.runs):
-            if {p: r.chosen for p, r in run.items()} == taken:
-                return run
+            # compose may ask for a path and then drop it (a list that stops early): not in the draft
+            if all(p in run and run[p].chosen == v for p, v in taken.items()):
+                return {p: r for p, r in run.items() if p in taken}
         return {}
 
 
@@ -319,10 +320,7 @@ def _why(
         return "在短语库中已不存在"
     if cand.slot != record.request.slot:
         return "不适合这一处（骨架已变）"
-    facts = _present_facts(brief)
-    if not cand.fits(
-        scope=brief.scope, kind=brief.meeting.kind, year=year, facts=facts, domain=record.request.domain
-    ):
+    if not cand.fits(fit_for(brief, year), record.request.domain):
         return "不适合修改后的简报（范围、会议类型、年份或事实不符）"
     if not cand.needs and any(c.needs for c in record.pool):
         return "让位给能引用简报事实的说法"

@@ -59,7 +59,7 @@ def test_outline_walks_sections_in_reading_order(lib):
     assert labels["point1.1.2"] == "第一部分“三是”", "items are named by the draft's own markers"
     assert labels["point2.0.0.0.1"] == "第二部分（一）“二要”"
     assert labels["point2.0.1.0"] == "第二部分（二）第1段"
-    assert labels["opening.1.1"] == "开头第2段第2句"
+    assert labels["closing.1"] == "结尾第2段"
     assert labels["point3.0.1"] == "第三部分“（二）”"
 
 
@@ -491,17 +491,16 @@ def test_a_read_only_brief_folder_saves_to_the_data_folder_and_says_where(tmp_pa
 # The screen: cursor, ●, keys --------------------------------------------------------------
 
 
-def leading_library():
-    """The test bank, with every third wording of the opening's second paragraph ending in a colon.
+def closing_library():
+    """The test bank, with two of the first part's list items about checks and consequences.
 
-    compose moves such a sentence to the end of its paragraph (it leads into what follows),
-    so picking one reorders the paragraph under the clerk's cursor.
+    compose puts such an item at the end of its list, so picking one moves it (and
+    renumbers the list) under the clerk's cursor.
     """
     data = bank_data()
     for entry in data["entries"]:
-        if entry["slot"] == "pk.open.b":
-            for v in entry["variants"][2:]:
-                v["text"] = v["text"].rstrip("。") + "，具体来讲："
+        if entry["id"] in ("pk.one.item.e3", "pk.one.item.e4"):
+            entry["function"] = "accountability"
     return make_library(data)
 
 
@@ -509,39 +508,43 @@ def screen(s: PickSession) -> str:
     return "".join(t for _, t in PickerApp(s, input=None, output=DummyOutput())._render())
 
 
-def test_after_a_pick_in_a_reordered_paragraph_the_cursor_moves_on_and_the_dot_tells_the_truth():
-    lib = leading_library()
-    drafts = (PickSession(make_brief(), lib, seed, new_seed=lambda: 4242) for seed in range(40))
+def test_after_a_pick_that_reorders_a_list_the_cursor_moves_on_and_the_dot_tells_the_truth():
+    lib = closing_library()
+    items = ["point1.1.0", "point1.1.1", "point1.1.2"]
+    accountable = {"pk.one.item.e3", "pk.one.item.e4"}
 
     def plain(d: PickSession) -> bool:
-        para = d.draft.paragraphs[d.paragraph_of("opening.1.0")]
-        return para.paths == ("opening.1.0", "opening.1.1") and not para.text.endswith("：")
+        return not {d.choices[p].split("/")[0] for p in items} & accountable
 
-    s = next(d for d in drafts if plain(d))
-    s.choose_option(1)
+    s = next(
+        d for d in (PickSession(make_brief(), lib, n, new_seed=lambda: 1) for n in range(60)) if plain(d)
+    )
+    s.goto(items[0])
+    assert [s.label(p) for p in items] == ["第一部分“一是”", "第一部分“二是”", "第一部分“三是”"]
     keys = ""
-    while not any(o.text.endswith("：") for o in s.options()[1:]):
+    while not any(o.candidate.entry_id in accountable for o in s.options()[1:]):
         s.other_candidates()
         keys += "o"
-    leading = next(o for o in s.options()[1:] if o.text.endswith("："))
+    closing = next(o for o in s.options()[1:] if o.candidate.entry_id in accountable)
     s.pages.clear()
-    drive(s, keys + str(leading.number))
-    assert s.draft.paragraphs[s.paragraph_of("opening.1.0")].paths == ("opening.1.1", "opening.1.0")
-    assert s.current.path == "opening.1.1", "the cursor goes on to the sentence not yet picked"
-    assert s.current.label == "开头第2段第1句" and s.label("opening.1.0") == "开头第2段第2句"
+    drive(s, keys + str(closing.number))
+    assert s.choices[items[0]] == closing.candidate.id
+    assert s.label(items[0]) == "第一部分“三是”", "the picked item now closes the list"
+    assert s.current.path == items[1], "the cursor goes on to the next item not yet picked"
+    assert s.current.label == "第一部分“一是”"
     shown = screen(s)
     in_draft = s.options()[0]
-    assert in_draft.current and f"●1. {in_draft.text[:10]}" in shown and "开头第2段第1句" in shown
+    assert in_draft.current and f"●1. 【{in_draft.head}】" in shown and "第一部分“一是”" in shown
     second = s.options()[1].candidate.id
     drive(s, "2")
-    assert s.choices["opening.1.1"] == second and s.choices["opening.1.0"] == leading.candidate.id
-    assert s.current.path == "point1.heading"
-    # back at the first sentence, no option can push out the pick next to it
-    for option in s.options("opening.1.0")[1:]:
+    assert s.choices[items[1]] == second and s.choices[items[0]] == closing.candidate.id
+    assert s.current.path == items[2]
+    # back at the first item, no option pushes out the pick after it
+    for option in s.options(items[0])[1:]:
         trial = PickSession.from_answers(make_brief(), lib, s.to_answers())
-        trial.choose("opening.1.0", option.candidate.id)
-        assert trial.choices["opening.1.1"] == second
-        assert trial.options("opening.1.0")[0].candidate.id == option.candidate.id
+        trial.choose(items[0], option.candidate.id)
+        assert trial.choices[items[1]] == second
+        assert trial.options(items[0])[0].candidate.id == option.candidate.id
 
 
 @pytest.mark.parametrize(
