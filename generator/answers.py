@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from .answersfile import dump_answers
 from .api import Library
 from .bank import Candidate, PhraseBank, fit_for
 from .brief import Brief
@@ -43,14 +43,6 @@ ANSWERS_SUFFIX = ".answers.yaml"
 PATH_RE = re.compile(r"^(?:opening|closing|point[1-9])(?:\.(?:heading|announce|\d{1,3}))+$")
 VARIANT_RE = re.compile(r"^[A-Za-z0-9_\-.]+/[A-Za-z0-9_\-.]+$")
 SECTION_RE = re.compile(r"^(?:opening|closing|point[1-9])$")
-
-HEADER = """\
-# speechdraft 挑选结果：由 speechdraft pick / reroll 写入，speechdraft generate 会自动读取（--no-answers 忽略）。
-# 简报：{brief}
-# skeleton/seed/year：挑选时的骨架、种子和年份；choices：每一处（路径）选用的说法 id（条目 id/变体 id）；
-# locked：锁定的路径；picked：亲自挑选过的路径（两者在重抽时都保持不变）；rerolls：重新生成过的部分及其新种子。
-# 删除 choices 中的某一行，该处就按种子重新随机选择；简报改动后不再适合的选择会逐条报告。
-"""
 
 
 class Answers(BaseModel):
@@ -255,7 +247,9 @@ def replay(
     return result
 
 
-def variant_words(bank: PhraseBank, variant_id: str, request: SlotRequest, brief: Brief, draft: Draft) -> str:
+def variant_words(
+    bank: PhraseBank, variant_id: str, request: SlotRequest, brief: Brief, draft: Draft, limit: int = 16
+) -> str:
     """The first words of a variant as it would read at `request` (its head when it has one)."""
     cand = bank.variant(variant_id)
     if cand is None:
@@ -265,7 +259,7 @@ def variant_words(bank: PhraseBank, variant_id: str, request: SlotRequest, brief
         words = render(cand.head, ctx) if cand.head else render(cand.text, ctx)
     except jinja2.TemplateError:
         words = cand.head or cand.text
-    return shorten(words)
+    return shorten(words, limit)
 
 
 def explain_mismatches(choices: Mapping[str, str], result: Replay, bank: PhraseBank) -> tuple[list[str], int]:
@@ -458,19 +452,14 @@ def load_answers(path: Path) -> Answers:
     return answers
 
 
-def dump_answers(answers: Answers, brief_name: str = "", previous: str | None = None) -> str:
-    data = {
-        "version": answers.version,
-        "skeleton": answers.skeleton,
-        "seed": answers.seed,
-        "year": answers.year,
-        "choices": dict(answers.choices),
-        "locked": list(answers.locked),
-        "picked": list(answers.picked),
-        "rerolls": dict(answers.rerolls),
-    }
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
-    return HEADER.format(brief=brief_name or "（未记录）") + body
+def answer_notes(result: Replay, bank: PhraseBank) -> dict[str, str]:
+    """For each path of the draft: where it is and its first words, for the comment beside its id."""
+    labels = result.labels()
+    notes: dict[str, str] = {}
+    for path, record in result.slots.items():
+        words = variant_words(bank, record.chosen, record.request, result.brief, result.draft, limit=24)
+        notes[path] = f"{labels.get(path, path)}：{words}" if words else labels.get(path, "")
+    return notes
 
 
 def _umask() -> int:
@@ -479,18 +468,26 @@ def _umask() -> int:
     return mask
 
 
-def save_answers(path: Path, answers: Answers, brief_name: str = "", *, backup: bool = True) -> None:
+def save_answers(
+    path: Path,
+    answers: Answers,
+    brief_name: str = "",
+    *,
+    backup: bool = True,
+    notes: Mapping[str, str] | None = None,
+    skeleton_name: str = "",
+) -> None:
     """Replace the answers file in one rename, with the mode the umask gives.
 
     With `backup` the previous version stays as NAME.bak. The clerk's own comments
-    in the previous version are carried over.
+    in the previous version are carried over; `notes` say beside each id what it is.
     """
     parent = path.parent if str(path.parent) else Path(".")
     try:
         old = path.read_text("utf-8") if path.is_file() else None
     except (OSError, UnicodeDecodeError):
         old = None
-    text = dump_answers(answers, brief_name, previous=old)
+    text = dump_answers(answers, brief_name, notes=notes, skeleton_name=skeleton_name, previous=old)
     try:
         parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)

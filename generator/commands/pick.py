@@ -124,17 +124,21 @@ def _save_and_write(
     *,
     force: bool,
     reference_docx: Path | None,
+    library: Library,
     backup: bool = True,
 ) -> None:
     """Answers first (the picking work is never lost), then the draft file."""
-    from ..answers import save_answers
+    from ..answers import answer_notes, save_answers
     from ..api import summary
     from ..output import write_bytes_atomic
     from ..render import render_for
 
     data = render_for(out, result.draft, reference_docx=reference_docx)
     had_old = backup and apath.is_file()
-    save_answers(apath, answers, brief_path.name, backup=backup)
+    notes = answer_notes(result, library.bank)
+    save_answers(
+        apath, answers, brief_path.name, backup=backup, notes=notes, skeleton_name=result.draft.skeleton_name
+    )
     click.echo(f"已保存挑选结果 {apath}（{len(answers.choices)} 处选择，锁定 {len(answers.locked)} 处）")
     if had_old:
         click.echo(f"原挑选结果已备份为 {apath.with_name(apath.name + '.bak')}")
@@ -241,6 +245,7 @@ def pick(
         out,
         force=force,
         reference_docx=reference_docx,
+        library=library,
         backup=saver.saves == 0,
     )
 
@@ -323,4 +328,5 @@ def reroll(
         out,
         force=force,
         reference_docx=reference_docx,
+        library=library,
     )

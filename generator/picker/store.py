@@ -16,7 +16,7 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..answers import answers_path, save_answers
+from ..answers import answer_notes, answers_path, save_answers
 
 if TYPE_CHECKING:
     from .session import PickSession
@@ -88,7 +88,14 @@ class Autosaver:
 
     def save(self, session: PickSession) -> None:
         keep_old = self.saves == 0 and self.target.is_file()
-        save_answers(self.target, session.to_answers(), self.brief_path.name, backup=keep_old)
+        save_answers(
+            self.target,
+            session.to_answers(),
+            self.brief_path.name,
+            backup=keep_old,
+            notes=answer_notes(session.result, session.library.bank),
+            skeleton_name=session.draft.skeleton_name,
+        )
         if keep_old:
             self.backup = self.target.with_name(self.target.name + ".bak")
         self.saves += 1
