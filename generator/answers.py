@@ -243,7 +243,7 @@ def replay(
     if changed_skeleton:
         result.summary = f"骨架改为“{skel.name}”；{total} 处挑选中 {kept} 处保留"
     elif kept < total:
-        result.summary = f"{total} 处挑选中 {kept} 处保留，{total - kept} 处已换"
+        result.summary = f"{total} 处挑选中 {kept} 处保留，{total - kept} 处不再适用"
     return result
 
 
@@ -323,6 +323,14 @@ def _why(
         where = section_label(section_of(path))
         return f"与{labels[other].removeprefix(where) if section_of(other) == section_of(path) else labels[other]}意思重复"
     return "与前文重复"
+
+
+def report_lines(result: Replay, limit: int = 5) -> list[str]:
+    """What to tell a clerk after replaying answers: the summary line, then at most `limit` details."""
+    lines = ([result.summary] if result.summary else []) + result.mismatches[:limit]
+    if len(result.mismatches) > limit:
+        lines.append(f"另有 {len(result.mismatches) - limit} 处挑选不再适用，用 speechdraft pick 可逐处查看")
+    return lines
 
 
 def brief_for_answers(brief: Brief, answers: Answers) -> tuple[Brief, list[str]]:

@@ -255,7 +255,9 @@ def test_a_removed_variant_is_reported_and_the_rest_kept(lib):
     assert not ID_IN_TEXT.search(line), "a clerk reads places and words, never ids"
     new_text = render_txt(again.draft).splitlines()[-1]
     assert line.endswith("已换成“" + new_text[:16] + "……”")
-    assert again.summary == f"{len(picked.choices())} 处挑选中 {len(picked.choices()) - 1} 处保留，1 处已换"
+    assert (
+        again.summary == f"{len(picked.choices())} 处挑选中 {len(picked.choices()) - 1} 处保留，1 处不再适用"
+    )
     same = [p for p in picked.choices() if p != gone_path]
     assert all(again.choices()[p] == picked.choices()[p] for p in same)
 
@@ -429,8 +431,12 @@ def test_generate_reports_picks_a_changed_brief_cannot_keep(tmp_path):
     brief.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     result = cli("generate", brief, "-o", tmp_path / "b.txt", *opts)
     assert result.exit_code == 0, result.output
-    lines = [s for s in result.output.splitlines() if s.startswith("挑选结果不适用：")]
-    assert lines == ["挑选结果不适用：第四部分：修改后的讲话稿没有这一部分，其中 2 处挑选未使用"]
+    lines = [s for s in result.output.splitlines() if s.startswith("挑选结果：")]
+    total = len(load_answers(tmp_path / "brief.answers.yaml").choices)
+    assert lines == [
+        f"挑选结果：{total} 处挑选中 {total - 2} 处保留，2 处不再适用",
+        "挑选结果：第四部分：修改后的讲话稿没有这一部分，其中 2 处挑选未使用",
+    ]
 
 
 # The answers file as a clerk reads it --------------------------------------------------------

@@ -7,9 +7,14 @@ no terminal is needed; the command line gets them through click's context object
 from __future__ import annotations
 
 import itertools
+import re
+import shutil
 import string
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from prompt_toolkit.input import create_pipe_input
@@ -17,8 +22,10 @@ from prompt_toolkit.output import DummyOutput
 from test_answers import bank_data, cli, make_brief, make_library, write_case
 
 from generator.answers import load_answers, replay, section_of
+from generator.api import Library
 from generator.brief import Brief
 from generator.commands.pick import NO_TERMINAL, is_interactive
+from generator.loaders import load_brief
 from generator.numbering import cn
 from generator.picker.session import PickSession
 from generator.picker.ui import NO_LINE_END, NO_LINE_START, PickerApp, display_width, wrap
@@ -614,3 +621,63 @@ def test_small_screens_say_how_many_options_are_below_and_one_option_offers_no_n
     assert "1-4" in app._pick_help(4, 2) and "o 换一批" in app._pick_help(4, 2)
     one = app._pick_help(1, 1)
     assert "1-" not in one and "换一批" not in one and "回车 保留" in one
+
+
+# Plain Chinese: no ids anywhere a clerk looks ------------------------------------------------
+
+# A variant hash (…/8393e189) or a dotted path or entry id (point3.1.4, cwr.tasks.item).
+ID_IN_TEXT = re.compile(r"/[0-9a-f]{6}|\b[a-z]+[0-9]*(?:\.[a-z0-9_-]+){2,}|\bpoint[1-9]\.")
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_no_message_shows_an_id_after_the_brief_changes(tmp_path, monkeypatch, example):
+    brief = tmp_path / example.name
+    shutil.copy(example, brief)
+    frames: list[str] = []
+    draw = PickerApp._render
+
+    def record(app: PickerApp) -> Any:
+        out = draw(app)
+        frames.append("".join(t for _, t in out))
+        return out
+
+    monkeypatch.setattr(PickerApp, "_render", record)
+    outputs = [run_pick(brief, "--no-answers", "-o", tmp_path / "a.txt", keys="3" * 12 + "r" + "a").output]
+    data = yaml.safe_load(example.read_text("utf-8"))
+    data["points"] = 4 if data.get("points", 3) == 3 else 3
+    brief.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    result = cli("generate", brief, "-o", tmp_path / "b.txt")
+    assert result.exit_code == 0, result.output
+    outputs.append(result.output)
+    notes = [line for line in result.output.splitlines() if line.startswith("挑选结果：")]
+    if notes:  # a summary line first, then a few details
+        assert "处挑选中" in notes[0] and "处保留" in notes[0] and len(notes) <= 7
+    # every view and every status line of the resumed session, drawn on purpose
+    from generator.answers import brief_for_answers, load_answers
+
+    answers = load_answers(tmp_path / f"{example.stem}.answers.yaml")
+    changed, _ = brief_for_answers(load_brief(brief, []), answers)
+    s = PickSession.from_answers(changed, Library.load((), ()), answers)
+    assert bool(s.summary) == bool(notes) and bool(s.messages) == bool(notes)
+    outputs.append(
+        run_pick(brief, "-o", tmp_path / "c.txt", keys="m" + "\r" + "2" + "u" + "?" + "x" + CTRL_C).output
+    )
+    files = re.compile(re.escape(str(tmp_path)) + r"\S*?\.(?:yaml\.bak|yaml|txt)")
+    shown = [files.sub("FILE", line) for out in outputs for line in out.splitlines()]
+    app = PickerApp(s, input=None, output=DummyOutput())
+    for index in range(len(s.steps) + 1):
+        s.index = index
+        record(app)
+    s.index = 0
+    actions = [app._others, app._reroll, app._lock, app._lock, app._undo, app._undo, lambda: app._choose(9)]
+    actions += [lambda: app._choose(2), app._show_messages, app._help_screen, app._preview]
+    for action in actions:
+        action()
+        shown.append(app.status)
+        record(app)
+        app.mode = "pick"
+    shown += [line for frame in frames for line in frame.splitlines()]
+    assert any("全部提示" in line for line in shown) and any("按键帮助" in line for line in shown)
+    leaks = [line for line in shown if ID_IN_TEXT.search(line)]
+    assert leaks == []

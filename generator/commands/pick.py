@@ -148,18 +148,6 @@ def _save_and_write(
         click.echo(f"原文件已备份为 {written}")
 
 
-def _echo_notes(summary: str | None, details: list[str], limit: int = 5) -> None:
-    """A summary line when there is one, then at most `limit` details, so the one that matters shows."""
-    if summary:
-        click.echo(f"提示：{summary}", err=True)
-    for line in details[:limit]:
-        click.echo(f"提示：{line}", err=True)
-    if len(details) > limit:
-        click.echo(
-            f"提示：另有 {len(details) - limit} 处挑选不再适用，用 speechdraft pick 可逐处查看", err=True
-        )
-
-
 def _where_next(session: PickSession) -> str:
     """下次运行 pick 从第 M 处继续 — or that every point is decided."""
     first = session.first_undecided()
@@ -277,7 +265,15 @@ def reroll(
     """重新生成某一部分的说法，其余部分保持不变；更新挑选结果并写出讲话稿。"""
     import secrets
 
-    from ..answers import answers_from, parse_section, replay, replay_answers, section_label, section_of
+    from ..answers import (
+        answers_from,
+        parse_section,
+        replay,
+        replay_answers,
+        report_lines,
+        section_label,
+        section_of,
+    )
     from ..answers import reroll as reroll_section
     from ..api import complete_brief, resolve_seed
     from ..picker.store import save_target
@@ -293,7 +289,8 @@ def reroll(
         brief = complete_brief(raw)
         base = replay(brief, library, resolve_seed(brief, seed), skeleton=skeleton)
         locked, picked, rerolls = set(), set(), {}
-    _echo_notes(base.summary, base.mismatches)
+    for line in report_lines(base):
+        click.echo(f"提示：{line}", err=True)
     section = parse_section(section_text, base.draft.point_count)
     fresh = secrets.randbelow(1_000_000) if new_seed is None else new_seed
     before = base.choices()
@@ -309,7 +306,8 @@ def reroll(
         skeleton=skeleton,
         pinned_skeleton=base.draft.skeleton_id,
     )
-    _echo_notes(result.summary, result.mismatches)
+    for line in report_lines(result):
+        click.echo(f"提示：{line}", err=True)
     after = result.choices()
     paths = [p for p in after if section_of(p) == section]
     changed = sum(1 for p in paths if before.get(p) != after[p])

@@ -128,6 +128,9 @@ class PickSession:
             rerolls=self.rerolls,
         )
         self._after_compose()
+        # a pick the changed brief could not keep is no longer the clerk's decision
+        now = self.choices
+        self.picked = {p for p in self.picked if choices is None or choices.get(p) == now.get(p)}
         self.messages = list(self.result.mismatches)
         self.summary: str | None = self.result.summary
 
