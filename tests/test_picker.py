@@ -681,3 +681,21 @@ def test_no_message_shows_an_id_after_the_brief_changes(tmp_path, monkeypatch, e
     assert any("全部提示" in line for line in shown) and any("按键帮助" in line for line in shown)
     leaks = [line for line in shown if ID_IN_TEXT.search(line)]
     assert leaks == []
+
+
+def test_cli_reroll_keeps_explicit_picks_and_backs_up_the_answers(tmp_path):
+    brief, opts = write_case(tmp_path)
+    apath = tmp_path / "brief.answers.yaml"
+    run_pick(brief, "-o", tmp_path / "x.txt", *opts, keys="]" + "3" + "3" + CTRL_C)  # two picks in part one
+    before = load_answers(apath)
+    mine = before.picked
+    assert len(mine) == 2 and all(section_of(p) == "point1" for p in mine)
+    result = cli("reroll", brief, "-s", "一", "--new-seed", "5", "-o", tmp_path / "y.txt", *opts)
+    assert result.exit_code == 0, result.output
+    assert "挑选过或锁定的 2 处未动" in result.output
+    assert f"原挑选结果已备份为 {apath}.bak" in result.output
+    after = load_answers(apath)
+    assert all(after.choices[p] == before.choices[p] for p in mine) and after.picked == mine
+    rest = [p for p in before.choices if section_of(p) == "point1" and p not in mine]
+    assert rest and all(after.choices[p] != before.choices[p] for p in rest)
+    assert load_answers(tmp_path / "brief.answers.yaml.bak") == before
