@@ -67,6 +67,7 @@ def test_outline_walks_sections_in_reading_order(lib):
     assert labels["point2.0.0.0.1"] == "第二部分（一）“二要”"
     assert labels["point2.0.1.0"] == "第二部分（二）第1段"
     assert labels["closing.1"] == "结尾第2段"
+    assert labels["opening.1"] == "开头第2段", "the opening takes one entry a paragraph"
     assert labels["point3.0.1"] == "第三部分“（二）”"
 
 
