@@ -329,7 +329,7 @@ class PickerApp:
             self._exit(False)
         else:
             self.quit_armed = True
-            self.status = "再按一次 q 放弃本次挑选（不保存）"
+            self.status = "再按一次 q 退出：已挑选的都已保存，这次不生成讲话稿"
 
     def _scroll(self, delta: int) -> None:
         self.scroll = max(0, (self.scroll or 0) + delta)
