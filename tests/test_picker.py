@@ -700,3 +700,30 @@ def test_cli_reroll_keeps_explicit_picks_and_backs_up_the_answers(tmp_path):
     rest = [p for p in before.choices if section_of(p) == "point1" and p not in mine]
     assert rest and all(after.choices[p] != before.choices[p] for p in rest)
     assert load_answers(tmp_path / "brief.answers.yaml.bak") == before
+
+
+def test_labels_follow_the_markers_of_a_list_run_together_after_the_clerks_own_facts():
+    from generator.draft import Draft, Paragraph
+    from generator.places import Role, place_labels
+
+    draft = Draft(
+        skeleton_id="x",
+        skeleton_name="x",
+        year=2026,
+        paragraphs=[
+            Paragraph("heading1", "一、总结成绩", section="point1", paths=("point1.heading",)),
+            Paragraph(
+                "body",
+                "一是村级场所全部达标。二是督导到位，做到三个到位。三是严格考核问责。",
+                section="point1",
+                paths=("point1.0.2", "point1.0.1"),  # the fact leads; a check item moved to the end
+            ),
+        ],
+    )
+    roles = {"point1.heading": Role("heading"), "point1.0.1": Role("item"), "point1.0.2": Role("item")}
+    labels = place_labels(draft, roles)
+    assert labels == {
+        "point1.heading": "第一部分标题",
+        "point1.0.2": "第一部分“二是”",
+        "point1.0.1": "第一部分“三是”",
+    }
