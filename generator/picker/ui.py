@@ -465,11 +465,14 @@ class PickerApp:
 
     def _done_lines(self, width: int) -> tuple[list[Line], list[Line], int, list[Line]]:
         s = self.session
-        top: list[Line] = [[("class:title", " speechdraft 挑选 "), ("", " 已看完全部选择点")], []]
+        top: list[Line] = [[("class:title", " speechdraft 挑选 "), ("", " 已看完全部各处")], []]
         draft = s.draft
+        left = len(s.steps) - len(s.decided)
         text = (
-            f"已看完全部 {len(s.steps)} 处选择（锁定 {len(s.locked)} 处）。全稿 {draft.characters} 字，"
-            f"约 {speaking_minutes(draft.characters):.0f} 分钟，待补充占位 {len(draft.placeholders())} 处。"
+            f"共 {len(s.steps)} 处：亲自挑定 {len(s.picked)} 处，锁定 {len(s.locked)} 处"
+            + (f"，其余 {left} 处保留现在的说法" if left else "")
+            + f"。全稿 {draft.characters} 字，约 {speaking_minutes(draft.characters):.0f} 分钟，"
+            f"待补充占位 {len(draft.placeholders())} 处。"
         )
         body = [[("", line)] for line in wrap(text, width, "  ", "  ")]
         body += [[], [("class:current", "  回车：保存挑选结果并生成讲话稿")]]
