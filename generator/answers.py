@@ -13,12 +13,8 @@ Everything here is plain data and pure functions except `load_answers` and
 
 from __future__ import annotations
 
-import contextlib
-import os
 import random
 import re
-import shutil
-import tempfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .answersfile import dump_answers
 from .api import Library
+from .atomic import write_text_atomic
 from .bank import Candidate, PhraseBank, fit_for
 from .brief import Brief
 from .compose import SlotRequest, base_context, compose, random_chooser
@@ -470,12 +467,6 @@ def answer_notes(result: Replay, bank: PhraseBank) -> dict[str, str]:
     return notes
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def save_answers(
     path: Path,
     answers: Answers,
@@ -490,30 +481,9 @@ def save_answers(
     With `backup` the previous version stays as NAME.bak. The clerk's own comments
     in the previous version are carried over; `notes` say beside each id what it is.
     """
-    parent = path.parent if str(path.parent) else Path(".")
     try:
         old = path.read_text("utf-8") if path.is_file() else None
     except (OSError, UnicodeDecodeError):
         old = None
     text = dump_answers(answers, brief_name, notes=notes, skeleton_name=skeleton_name, previous=old)
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
-    except OSError as exc:
-        raise UserError(f"无法写入挑选结果（{exc.strerror}）", file=str(path)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, 0o666 & ~_umask())
-        if backup and path.is_file():
-            shutil.copyfile(path, path.with_name(path.name + ".bak"))
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise UserError(f"无法写入挑选结果（{exc.strerror}）", file=str(path)) from None
-        raise
+    write_text_atomic(path, text, backup=backup, what="挑选结果")

@@ -152,7 +152,9 @@ def _item_label(draft: Draft, path: str, role: Role, here: str) -> str:
     for para in draft.paragraphs:
         if path not in para.paths:
             continue
-        mark = _marker(para.text) if len(para.paths) == 1 else _run_marker(para.text, para.paths, path, number)
+        mark = (
+            _marker(para.text) if len(para.paths) == 1 else _run_marker(para.text, para.paths, path, number)
+        )
         if mark:
             break
     if mark:

@@ -482,3 +482,28 @@ def test_the_answers_file_shows_each_choice_in_words_and_keeps_a_clerks_notes(tm
         path, answers_from(new, picked=["opening.0"]), "brief.yaml", notes=answer_notes(new, lib.bank)
     )
     assert path.read_text("utf-8") == again
+
+
+def test_answers_are_written_with_the_umasks_mode_and_never_half(tmp_path, lib, monkeypatch):
+    import os
+
+    from generator import atomic
+
+    answers = answers_from(replay(make_brief(), lib, 3))
+    path = tmp_path / "sub" / "brief.answers.yaml"
+    old = os.umask(0o027)
+    try:
+        save_answers(path, answers, "brief.yaml")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o640
+    before = path.read_bytes()
+
+    def broken(*a, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic.os, "replace", broken)
+    with pytest.raises(KeyboardInterrupt):
+        save_answers(path, answers_from(replay(make_brief(), lib, 4)), "brief.yaml")
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == [path.name], "no temporary file is left behind"

@@ -3,7 +3,7 @@
 The answers file goes next to the brief. When that folder cannot be written
 (a read-only share, a CD, a locked-down office PC) it goes to the user's data
 folder instead, under a name tied to the brief's full path, and every message
-says which file it is.
+says which file it is. `write_text_atomic` is the one writer for such state files.
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..answers import answer_notes, answers_path, save_answers
+from ..atomic import write_text_atomic
 
 if TYPE_CHECKING:
     from .session import PickSession
 
 DATA_DIR_ENV = "SPEECHDRAFT_DATA_DIR"
+__all__ = ["Autosaver", "find_answers", "save_target", "user_data_dir", "write_text_atomic"]
 
 
 def user_data_dir() -> Path:
