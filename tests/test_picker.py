@@ -7,6 +7,7 @@ no terminal is needed; the command line gets them through click's context object
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import shutil
 import string
@@ -303,6 +304,13 @@ def test_pick_quit_keeps_the_picks_but_writes_no_draft(tmp_path):
         inp.close()
         result = cli("pick", brief, "--no-answers", *opts, obj={"picker_io": (inp, DummyOutput())})
     assert result.exit_code == 1 and "还没有挑选任何一处" in result.output
+    first = (tmp_path / "brief.answers.yaml").read_text("utf-8")
+    with create_pipe_input() as inp:
+        inp.send_text("3" + "\x03")
+        inp.close()
+        result = cli("pick", brief, "--no-answers", *opts, obj={"picker_io": (inp, DummyOutput())})
+    assert f"本次开始前的挑选结果已备份为 {tmp_path / 'brief.answers.yaml.bak'}" in result.output
+    assert (tmp_path / "brief.answers.yaml.bak").read_text("utf-8") == first
 
 
 def test_pick_without_a_terminal_says_so_in_one_line(tmp_path):
@@ -727,3 +735,18 @@ def test_labels_follow_the_markers_of_a_list_run_together_after_the_clerks_own_f
         "point1.0.2": "第一部分“二是”",
         "point1.0.1": "第一部分“三是”",
     }
+
+
+def test_the_newer_answers_win_when_both_places_hold_some(tmp_path, monkeypatch):
+    from generator.picker import store
+
+    brief, _ = write_case(tmp_path)
+    beside, away = tmp_path / "brief.answers.yaml", store.fallback_answers_path(brief)
+    assert store.find_answers(brief) is None
+    away.parent.mkdir(parents=True)
+    beside.write_text("old", "utf-8")
+    away.write_text("new", "utf-8")
+    os.utime(beside, ns=(1_000_000_000, 1_000_000_000))
+    assert store.find_answers(brief) == away
+    os.utime(away, ns=(500_000_000, 500_000_000))
+    assert store.find_answers(brief) == beside

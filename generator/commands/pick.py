@@ -162,6 +162,8 @@ def _report_stop(session: PickSession, saver: Autosaver) -> None:
     if saver.saves:
         where = f"（{saver.target}）" if saver.elsewhere else ""
         click.echo(f"已保存 {decided} 处挑选{where}，{_where_next(session)}；本次没有写出讲话稿", err=True)
+        if saver.backup is not None:
+            click.echo(f"本次开始前的挑选结果已备份为 {saver.backup}", err=True)
     elif decided:
         click.echo(
             f"挑选结果没有变化（{decided} 处挑选），{_where_next(session)}；本次没有写出讲话稿", err=True

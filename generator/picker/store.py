@@ -58,11 +58,11 @@ def folder_writable(folder: Path) -> bool:
 
 
 def find_answers(brief_path: Path) -> Path | None:
-    """The saved answers for this brief: next to it, else in the data folder; None when there are none."""
-    for candidate in (answers_path(brief_path), fallback_answers_path(brief_path)):
-        if candidate.is_file():
-            return candidate
-    return None
+    """The saved answers for this brief, next to it or in the data folder; the newer when both exist."""
+    found = [p for p in (answers_path(brief_path), fallback_answers_path(brief_path)) if p.is_file()]
+    if not found:
+        return None
+    return max(found, key=lambda p: p.stat().st_mtime_ns)
 
 
 def save_target(brief_path: Path) -> Path:
