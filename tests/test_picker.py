@@ -610,6 +610,9 @@ def test_u_undoes_the_last_pick_and_r_keeps_explicit_picks(lib):
     assert rest and all(s.choices[p] != before[p] for p in rest)
     drive(s, "u")
     assert s.choices == picked and s.rerolls == {}
+    drive(s, "g")  # a new draft: every untouched point anywhere changes, the picks stay
+    assert s.seed == 4242 and all(s.choices[p] == picked[p] for p in mine)
+    assert sum(s.choices[p] != picked[p] for p in picked) > len(picked) // 2
 
 
 def test_small_screens_say_how_many_options_are_below_and_one_option_offers_no_numbers(lib):

@@ -55,6 +55,7 @@ HELP_TEXT = """\
 ↑↓ 或 j/k    移动光标；回车 选用光标处的说法
 o            换一批说法（同一处有更多合适的说法时）
 r            重抽本部分：没挑过、没锁定的各处换成新的说法
+g            换一稿：全稿没挑过、没锁定的各处都换成新的说法
 l            锁定/解锁这一处（重抽时保持不变）
 u            撤销上一步（挑选、锁定、重抽都可撤销）
 ←/b  →/n     上一处 / 下一处
@@ -164,6 +165,7 @@ class PickerApp:
             "j": lambda: self._move(1),
             "o": self._others,
             "r": self._reroll,
+            "g": self._new_draft,
             "l": self._lock,
             "u": self._undo,
             "b": lambda: self._nav(self.session.back),
@@ -302,6 +304,11 @@ class PickerApp:
         self.session.reroll_section()
         self.cursor = 0
         self.status = f"已重抽{section_label(step.section)}（挑选过和锁定的各处不变）"
+
+    def _new_draft(self) -> None:
+        self.session.new_draft()
+        self.cursor = 0
+        self.status = "已换一稿（挑选过和锁定的各处不变，按 u 可撤销）"
 
     def _lock(self) -> None:
         if self.session.current is None:
