@@ -211,7 +211,7 @@ class PickerApp:
             if action is not None:
                 run(action)
             elif key.isprintable() and key.strip():
-                self.status = f"没有“{key}”这个按键，按 ? 查看全部按键"
+                self.status = f"没有“{event.data}”这个按键，按 ? 查看全部按键"
                 self.quit_armed = False
 
         def on(*keys: str, modes: tuple[str, ...] = ("pick",)) -> Callable[[Callable[[], None]], None]:
