@@ -3,7 +3,8 @@
 Prints a table and writes benchmarks/results/latest.json. Targets are checked
 here, not in timed tests: compose under 20 ms median; .docx render within 3x a
 floor (python-docx writing the same paragraphs with no styling); cold start of
-`speechdraft generate` to .docx under 1 s; mean identical-sentence share
+`speechdraft generate` to .docx under 1 s; a pick in the picker, with its autosave,
+under 250 ms; mean identical-sentence share
 between two drafts of one brief at most 25%.
 """
 
@@ -44,6 +45,7 @@ TARGETS = {
     "cross_max": 0.15,
     "vs_floor": 2.0,
     "bank_warm_ms": 20.0,
+    "pick_ms": 250.0,
 }
 
 
@@ -72,6 +74,32 @@ def _cross_brief(library: Library, briefs: dict, n_seeds: int) -> list[dict]:
                 }
             )
     return rows
+
+
+def _picker(library: Library, brief_path: Path, n: int) -> dict[str, float]:
+    """One key press in the picker: a pick (the whole draft recomposed) plus its autosave, and an undo."""
+    from generator.picker.session import PickSession
+    from generator.picker.store import Autosaver
+
+    brief = complete_brief(load_brief(brief_path))
+    with tempfile.TemporaryDirectory() as tmp:
+        session = PickSession(brief, library, 1)
+        session.on_change = Autosaver(brief_path, Path(tmp) / "b.answers.yaml").save
+        picks, undos = [], []
+        for _ in range(n):
+            if session.current is None:
+                session.goto(session.steps[0].path)
+            t = time.perf_counter()
+            session.choose_option(min(2, len(session.options())))
+            picks.append((time.perf_counter() - t) * 1000)
+        for _ in range(n):
+            t = time.perf_counter()
+            session.undo()
+            undos.append((time.perf_counter() - t) * 1000)
+    return {
+        "pick_and_save_ms": round(statistics.median(picks), 1),
+        "undo_ms": round(statistics.median(undos), 2),
+    }
 
 
 def _median_ms(fn, n: int) -> float:
@@ -244,6 +272,7 @@ def main() -> None:
         "bank_load_no_cache_ms": round(bank_cold, 1),
         "bank_load_warm_cache_ms": round(bank_warm, 1),
     }
+    result["picker"] = _picker(library, examples[0], 10 if args.quick else 30)
     result["importtime_top"] = [{"module": m, "ms": round(ms, 1)} for m, ms in _importtime(examples[0])]
     # Variety.
     variety = []
@@ -279,6 +308,7 @@ def main() -> None:
         "cold start under 1 s": cold < TARGETS["cold_start_s"],
         "cold start within 2x the import floor": cold / floor <= TARGETS["vs_floor"],
         "bank load with a warm cache under 20 ms": bank_warm < TARGETS["bank_warm_ms"],
+        "a pick with its autosave under 250 ms": result["picker"]["pick_and_save_ms"] < TARGETS["pick_ms"],
         "mean identical-sentence share <= 25%": worst_share <= TARGETS["mean_share"],
         "no duplicate sentence inside any draft": all(v["duplicate_sentences"] == 0 for v in variety),
         "within one brief: mean share <= 10% (no 雷同)": worst_share <= TARGETS["within_brief"],
@@ -316,6 +346,8 @@ def _print(r: dict) -> None:
         f"bank + skeletons load: {cs['bank_load_no_cache_ms']} ms without the cache, "
         f"{cs['bank_load_warm_cache_ms']} ms with a warm one"
     )
+    pk = r["picker"]
+    print(f"picker: a pick with its autosave {pk['pick_and_save_ms']} ms, an undo {pk['undo_ms']} ms")
     print(
         "import time, top offenders: " + ", ".join(f"{x['module']} {x['ms']} ms" for x in r["importtime_top"])
     )

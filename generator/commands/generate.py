@@ -94,19 +94,19 @@ def generate(
     for warning in warnings:
         click.echo(f"警告：{warning}", err=True)
     library = Library.load(skeleton_dirs, bank_dirs)
-    from ..answers import answers_path
+    from ..picker.store import find_answers  # next to the brief, or in the data folder
 
-    picked = answers_path(brief_path)
+    picked = None if no_answers else find_answers(brief_path)
     replayed = None
-    if not no_answers and picked.is_file():
-        from ..answers import load_answers, replay_answers
+    if picked is not None:
+        from ..answers import load_answers, replay_answers, report_lines
 
         answers = load_answers(picked)
         click.echo(f"使用挑选结果 {picked}（{len(answers.choices)} 处选择；加 --no-answers 可忽略）")
         replayed = replay_answers(raw_brief, library, answers, seed=seed, skeleton=skeleton)
         used_seed, draft = replayed.seed, replayed.draft
-        for line in replayed.mismatches:
-            click.echo(f"挑选结果不适用：{line}", err=True)
+        for line in report_lines(replayed):
+            click.echo(f"挑选结果：{line}", err=True)
     else:
         used_seed = resolve_seed(brief, seed)
         avoid = None
