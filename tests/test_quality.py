@@ -7,6 +7,8 @@ each skeleton that fits it, 20 seeds.
 from __future__ import annotations
 
 import random
+
+from generator.bank import fit_for
 import statistics
 
 import pytest
@@ -89,13 +91,8 @@ def test_year_tags_select_terms_of_the_time(library, example_briefs):
     for cand in library.bank.all_candidates():
         hi = cand.years[1]
         if hi is not None and hi < 2026:
-            assert not cand.fits(
-                scope=brief.scope,
-                kind=brief.meeting.kind,
-                year=2026,
-                facts=frozenset(cand.needs),
-                domain=cand.domains[0] if cand.domains else None,
-            )
+            fit = fit_for(brief, 2026)
+            assert not cand.fits(fit, cand.domains[0] if cand.domains else None)
     assert old.effective_year == 2020
 
 
