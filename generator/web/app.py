@@ -22,7 +22,7 @@ from flask import Flask, Response, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ..answers import dump_answers, section_label
-from ..brief import DOMAINS, MEETING_KINDS, SCOPES
+from ..brief import DOMAINS, MEETING_KINDS, SCOPES, DidKind, Relation, Role
 from ..draft import Draft
 from ..errors import UserError
 from . import view
@@ -111,6 +111,9 @@ def create_app(workspace: Workspace, *, host: str = "127.0.0.1", port: int = 876
             "kinds": MEETING_KINDS,
             "scopes": SCOPES,
             "domains": DOMAINS,
+            "roles": Role.__args__,
+            "relations": Relation.__args__,
+            "did_kinds": DidKind.__args__,
             "skeletons": sorted(ws.library.skeletons.values(), key=lambda s: s.id),
             "session": session,
             "paragraphs": view.paragraphs(session) if session else [],
@@ -336,7 +339,7 @@ def _attachment(data: bytes, filename: str, mimetype: str) -> Response:
     from urllib.parse import quote
 
     response = Response(data, mimetype=mimetype)
-    ascii_name = "speechdraft" + Path(filename).suffix
+    ascii_name = "speechdraft" + (".answers.yaml" if filename.endswith(".answers.yaml") else Path(filename).suffix)
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     )

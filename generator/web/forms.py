@@ -19,7 +19,8 @@ from ..loaders import brief_from_doc
 from ..yamlio import YamlDoc, decode, parse_yaml
 
 FORM_SOURCE = "简报表单"
-LIST_FACTS = ("achievements", "problems", "tasks")
+LIST_FACTS = ("achievements", "problems", "tasks", "events")
+SPEAKER_COLUMNS = ("who", "did", "rank", "kind")
 
 
 class FormData(Protocol):
@@ -51,6 +52,7 @@ def empty_values() -> dict[str, Any]:
         "place": "",
         "committee": "",
         "speaker": "",
+        "speaker_role": "",
         "date": "",
         "year": "",
         "title": "",
@@ -60,6 +62,7 @@ def empty_values() -> dict[str, Any]:
         "facts.achievements": [],
         "facts.problems": [],
         "facts.tasks": [],
+        "facts.events": [],
         "facts.programme": "",
         "length.unit": "",
         "length.value": "",
@@ -79,12 +82,13 @@ def values_from_brief(brief: Brief) -> dict[str, Any]:
             "place": brief.place or "",
             "committee": brief.committee or "",
             "speaker": brief.speaker or "",
+            "speaker_role": brief.speaker_role or "",
             "date": brief.date.isoformat() if brief.date else "",
             "year": "" if brief.year is None else str(brief.year),
             "title": brief.title or "",
             "points": str(brief.points),
             "domains": list(brief.domains),
-            "previous_speakers": [(p.who, p.did) for p in brief.previous_speakers],
+            "previous_speakers": [(p.who, p.did, p.rank or "", p.kind or "") for p in brief.previous_speakers],
             "facts.programme": brief.facts.programme or "",
             "skeleton": brief.skeleton,
             "seed": "" if brief.seed is None else str(brief.seed),
@@ -107,8 +111,9 @@ def values_from_form(form: FormData) -> dict[str, Any]:
         if isinstance(default, str):
             values[key] = str(form.get(key, "") or "").strip()
     values["domains"] = [d.strip() for d in form.getlist("domains") if d.strip()]
-    who, did = form.getlist("previous_speakers.who"), form.getlist("previous_speakers.did")
-    rows = [(w.strip(), d.strip()) for w, d in zip(who, did + [""] * (len(who) - len(did)))]
+    columns = [form.getlist(f"previous_speakers.{c}") for c in SPEAKER_COLUMNS]
+    height = max(len(c) for c in columns)
+    rows = [tuple(c[i].strip() if i < len(c) else "" for c in columns) for i in range(height)]
     values["previous_speakers"] = [r for r in rows if r[0] or r[1]]
     for name in LIST_FACTS:
         values[f"facts.{name}"] = [s.strip() for s in form.getlist(f"facts.{name}") if s.strip()]
@@ -129,7 +134,7 @@ def data_from_values(values: Mapping[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {"meeting": {"name": values["meeting.name"]}}
     if values["meeting.kind"]:
         data["meeting"]["kind"] = values["meeting.kind"]
-    for key in ("scope", "place", "committee", "speaker", "date", "title", "skeleton"):
+    for key in ("scope", "place", "committee", "speaker", "speaker_role", "date", "title", "skeleton"):
         if values[key]:
             data[key] = values[key]
     for key in ("year", "points", "seed"):
@@ -139,7 +144,7 @@ def data_from_values(values: Mapping[str, Any]) -> dict[str, Any]:
         data["domains"] = list(values["domains"])
     if values["previous_speakers"]:
         data["previous_speakers"] = [
-            {"who": who, "did": did} if did else {"who": who} for who, did in values["previous_speakers"]
+            {k: v for k, v in zip(SPEAKER_COLUMNS, row) if v or k == "who"} for row in values["previous_speakers"]
         ]
     facts: dict[str, Any] = {n: list(values[f"facts.{n}"]) for n in LIST_FACTS if values[f"facts.{n}"]}
     if values["facts.programme"]:
@@ -184,10 +189,10 @@ def check_form(values: dict[str, Any]) -> tuple[BriefForm, Brief | None]:
     try:
         brief = brief_from_doc(YamlDoc(data=data_from_values(values), source=FORM_SOURCE))
     except UserErrors as exc:
-        place_errors(exc.errors, form, set(values))
+        place_errors(exc.errors, form, {*values, "length"})
         return form, None
     except UserError as exc:
-        place_errors([exc], form, set(values))
+        place_errors([exc], form, {*values, "length"})
         return form, None
     return form, brief
 
