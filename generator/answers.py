@@ -27,9 +27,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from .api import Library
-from .bank import Candidate, PhraseBank
+from .bank import Candidate, PhraseBank, fit_for
 from .brief import Brief
-from .bank import fit_for
 from .compose import SlotRequest, compose, random_chooser
 from .draft import Draft
 from .errors import UserError
