@@ -121,6 +121,7 @@ def test_brief_to_picked_word_file_and_back_through_the_cli(page, tmp_path):
     fill_brief(page)
     expect(page.locator("#draft")).to_contain_text("同志们：")
     expect(page.locator("#count-seed")).to_have_text("7")
+    expect(page.locator("#checks")).to_contain_text("检查：")
 
     part = page.locator(".paper .k-body [data-path]").first
     path = part.get_attribute("data-path")

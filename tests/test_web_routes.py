@@ -145,7 +145,9 @@ def test_generate_shows_the_draft_with_counts_and_saves_state(drafted, data_dir)
     assert f"约 {counts.minutes} 分钟" in html
     assert f'id="count-holes">{counts.holes} 处<' in html
     assert 'id="count-seed">7<' in html
-    assert counts.checks.startswith("检查：") and counts.checks in html
+    checks = text(drafted.get("/checks", headers=HX))
+    assert checks == f'<span id="checks">{view.checks(drafted.workspace.session)}</span>'
+    assert checks.startswith('<span id="checks">检查：')
     paths = re.findall(r'data-path="([^"]+)"', html)
     assert set(paths) == {s.path for s in drafted.workspace.session.steps}
     saved = yaml.safe_load((data_dir / "web" / "brief.yaml").read_text("utf-8"))
@@ -285,6 +287,7 @@ def test_draft_moves_without_a_draft_say_so(page):
         response = page.post(url, {"path": "opening.0"}, headers=HX)
         assert response.status_code == 400 and "还没有讲话稿" in text(response), url
     assert "还没有讲话稿" in text(page.get("/download/draft.txt"))
+    assert "还没有讲话稿" in text(page.get("/checks", headers=HX))
 
 
 def test_plain_posts_redirect_back_to_the_page(drafted):
@@ -357,6 +360,7 @@ def test_answers_and_brief_reproduce_the_draft_through_the_cli(drafted, tmp_path
     result = CliRunner().invoke(main, ["generate", str(tmp_path / "会议.yaml"), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text("utf-8") == text(drafted.get("/download/draft.txt"))
+    assert view.checks(drafted.workspace.session) in result.output  # the same check line as generate
 
 
 # Uploads ------------------------------------------------------------------------------------

@@ -200,6 +200,12 @@ def create_app(workspace: Workspace, *, host: str = "127.0.0.1", port: int = 876
             path = step_path(request.args.get("path"))
             return render_template("_panel.html", **context(path))
 
+    @app.get("/checks")
+    def checks() -> Any:
+        with workspace.lock:
+            line = view.checks(need_session())
+        return render_template("_checks.html", line=line)
+
     @app.post("/slot/more")
     def more() -> Any:
         with workspace.lock:

@@ -19,7 +19,11 @@ def user_data_dir() -> Path:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` in one rename, with the mode the umask gives new files (no backups: this is our file)."""
+    """Replace `path` in one rename, with the mode the umask gives new files (no backups: this is our file).
+
+    No fsync: the page saves after every click, the rename already guarantees a whole
+    file after a crash, and a flush to disk would cost a swap more than its budget.
+    """
     import tempfile
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -27,8 +31,6 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)

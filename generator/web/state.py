@@ -36,6 +36,7 @@ class Workspace:
         self.session: PickSession | None = None
         self.form = BriefForm(values=empty_values())
         self.notes: list[str] = []  # one-off messages for the next page view
+        self._written: dict[str, str] = {}  # file name -> text last written, so unchanged files are not rewritten
 
     # Disk --------------------------------------------------------------------------
 
@@ -56,10 +57,14 @@ class Workspace:
     def save(self) -> None:
         if self.brief is None:
             return
+        files = {BRIEF_FILE: brief_yaml(self.brief)}
+        if self.session is not None:
+            files[ANSWERS_FILE] = dump_answers(self.session.to_answers(), BRIEF_FILE)
         try:
-            write_atomic(self.folder / BRIEF_FILE, brief_yaml(self.brief))
-            if self.session is not None:
-                write_atomic(self.folder / ANSWERS_FILE, dump_answers(self.session.to_answers(), BRIEF_FILE))
+            for name, text in files.items():
+                if self._written.get(name) != text:
+                    write_atomic(self.folder / name, text)
+                    self._written[name] = text
         except OSError as exc:
             raise UserError(f"无法保存网页界面的工作（{exc.strerror}）", file=str(self.folder)) from None
 

@@ -8,6 +8,7 @@ wrapped in <mark>; everything else is escaped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -96,23 +97,31 @@ class Counts:
     holes: int
     seed: int
     skeleton: str
-    checks: str
 
 
 def counts(session: PickSession) -> Counts:
-    """The figures `generate` prints, and its check line (placeholders are counted on their own)."""
+    """The figures `generate` prints after writing a draft."""
     draft = session.draft
-    report = lint_paragraphs(
-        [p.text for p in draft.paragraphs],
-        year=draft.year,
-        target=session.brief.target_characters,
-        skip=("placeholder",),
-    )
     return Counts(
         characters=draft.characters,
         minutes=round(speaking_minutes(draft.characters)),
         holes=len(draft.placeholders()),
         seed=session.seed,
         skeleton=f"{draft.skeleton_name}（{draft.skeleton_id}）",
-        checks=summary_line(report),
     )
+
+
+def checks(session: PickSession) -> str:
+    """The check line `generate` prints (placeholders are counted on their own).
+
+    The page asks for it right after each change, apart from the draft, because the
+    near-duplicate check takes longer than a swap; the result is kept per draft text.
+    """
+    draft = session.draft
+    return _checks(tuple(p.text for p in draft.paragraphs), draft.year, session.brief.target_characters)
+
+
+@lru_cache(maxsize=16)
+def _checks(paragraphs: tuple[str, ...], year: int, target: int | None) -> str:
+    report = lint_paragraphs(list(paragraphs), year=year, target=target, skip=("placeholder",))
+    return summary_line(report)
