@@ -175,7 +175,16 @@ def _first_page(brief_path: Path) -> float:
         port = s.getsockname()[1]
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "SPEECHDRAFT_DATA_DIR": tmp}
-        cmd = [sys.executable, "-m", "generator.cli", "serve", str(brief_path), "--no-browser", "--port", str(port)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "serve",
+            str(brief_path),
+            "--no-browser",
+            "--port",
+            str(port),
+        ]
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             deadline = time.monotonic() + 30
@@ -213,7 +222,9 @@ def _print_web(web: dict[str, float]) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
-    ap.add_argument("--web-only", action="store_true", help="only the web page timings (not written to latest.json)")
+    ap.add_argument(
+        "--web-only", action="store_true", help="only the web page timings (not written to latest.json)"
+    )
     args = ap.parse_args()
     if args.web_only:
         _print_web(web_timings(sorted((ROOT / "examples").glob("*.yaml"))[0], 10 if args.quick else 50))
@@ -302,7 +313,9 @@ def main() -> None:
         "cold start under 1 s": cold < TARGETS["cold_start_s"],
         "mean identical-sentence share <= 25%": worst_share <= TARGETS["mean_share"],
         "no duplicate sentence inside any draft": all(v["duplicate_sentences"] == 0 for v in variety),
-        "web swap/reroll under 100 ms on the server": max(web["swap_ms"], web["reroll_ms"], web["new_draft_ms"])
+        "web swap/reroll under 100 ms on the server": max(
+            web["swap_ms"], web["reroll_ms"], web["new_draft_ms"]
+        )
         < TARGETS["web_move_ms"],
         "web first page under 1 s after start": web["first_page_s"] < TARGETS["web_first_page_s"],
     }

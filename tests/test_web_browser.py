@@ -76,7 +76,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser, server) -> Iterator[Page]:
-    context = browser.new_context(locale="zh-CN", accept_downloads=True, viewport={"width": 1366, "height": 768})
+    context = browser.new_context(
+        locale="zh-CN", accept_downloads=True, viewport={"width": 1366, "height": 768}
+    )
     outside: list[str] = []
     dialogs: list[str] = []
 

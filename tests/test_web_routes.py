@@ -71,7 +71,9 @@ class Page:
         headers = dict(kw.pop("headers", {}))
         if csrf:
             headers["X-CSRF-Token"] = self.token
-        return self.client.post(url, data=data or {}, headers=headers, base_url=kw.pop("base_url", BASE), **kw)
+        return self.client.post(
+            url, data=data or {}, headers=headers, base_url=kw.pop("base_url", BASE), **kw
+        )
 
     def generate(self, **changes: Any) -> Any:
         return self.post("/brief", {**FORM, **changes}, headers=HX)
@@ -128,7 +130,18 @@ def test_page_has_every_brief_field_with_its_label(page):
     html = text(page.get("/"))
     for label in ("会议名称", "会议类型", "范围", "地名", "党委名称", "讲话人", "日期", "年份", "讲几点意见"):
         assert f">{label}</" in html, label
-    for label in ("重点领域", "前面讲话的同志", "成绩", "问题", "任务", "品牌工程", "篇幅", "骨架", "种子", "自定标题"):
+    for label in (
+        "重点领域",
+        "前面讲话的同志",
+        "成绩",
+        "问题",
+        "任务",
+        "品牌工程",
+        "篇幅",
+        "骨架",
+        "种子",
+        "自定标题",
+    ):
         assert f">{label}</" in html, label
     assert ">生成讲话稿</button>" in html
     form_names = set(re.findall(r'name="([^"]+)"', html))
@@ -228,7 +241,9 @@ def test_more_pages_through_the_candidates(drafted):
     session = drafted.workspace.session
     path = next(s.path for s in session.steps if session.page_info(s.path)[1] > 1)
     first = re.findall(r'data-variant="([^"]+)"', text(drafted.get(f"/slot?path={path}", headers=HX)))
-    second = re.findall(r'data-variant="([^"]+)"', text(drafted.post("/slot/more", {"path": path}, headers=HX)))
+    second = re.findall(
+        r'data-variant="([^"]+)"', text(drafted.post("/slot/more", {"path": path}, headers=HX))
+    )
     assert first[0] == second[0] and first[1:] != second[1:]
 
 
@@ -382,7 +397,11 @@ def test_open_a_brief_file(page):
     [
         (b"meeting: {name: [broken\n", "坏.yaml", "YAML 语法错误"),
         (b"meeting:\n  name: x\nplaec: 1\n", "错键.yaml", "未知的键"),
-        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xdf\xa4\xd2lZ\x01\x00\x00", "文档.yaml", "不是 UTF-8"),
+        (
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xdf\xa4\xd2lZ\x01\x00\x00",
+            "文档.yaml",
+            "不是 UTF-8",
+        ),
         (b"", "空.yaml", "简报文件是空的"),
     ],
 )

@@ -16,7 +16,7 @@ import socket
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from flask import Flask, Response, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -29,7 +29,8 @@ from . import view
 from .forms import brief_from_upload, brief_yaml, check_form, safe_name, values_from_form
 from .state import Workspace
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # a Word template with a logo fits; briefs are checked at 2 MB by the loader
+# A Word template with a logo fits; briefs are held to 2 MB by the CLI's loader.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 LOG = logging.getLogger("speechdraft.web")
 
 HTTP_MESSAGES = {
@@ -52,10 +53,7 @@ def allowed_hosts(host: str, port: int) -> set[str]:
 
 
 def _is_ip_literal(hostport: str) -> bool:
-    if hostport.startswith("["):
-        host = hostport[1 : hostport.find("]")]
-    else:
-        host = hostport.rsplit(":", 1)[0]
+    host = hostport[1 : hostport.find("]")] if hostport.startswith("[") else hostport.rsplit(":", 1)[0]
     try:
         ipaddress.ip_address(host)
     except ValueError:
@@ -111,9 +109,9 @@ def create_app(workspace: Workspace, *, host: str = "127.0.0.1", port: int = 876
             "kinds": MEETING_KINDS,
             "scopes": SCOPES,
             "domains": DOMAINS,
-            "roles": Role.__args__,
-            "relations": Relation.__args__,
-            "did_kinds": DidKind.__args__,
+            "roles": get_args(Role),
+            "relations": get_args(Relation),
+            "did_kinds": get_args(DidKind),
             "skeletons": sorted(ws.library.skeletons.values(), key=lambda s: s.id),
             "session": session,
             "paragraphs": view.paragraphs(session) if session else [],
@@ -309,7 +307,9 @@ def create_app(workspace: Workspace, *, host: str = "127.0.0.1", port: int = 876
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Response:
         LOG.exception("speechdraft serve: unexpected error")
-        return _error(500, f"出现了意外错误（{type(exc).__name__}），请刷新页面后再试；若反复出现请报告此问题")
+        return _error(
+            500, f"出现了意外错误（{type(exc).__name__}），请刷新页面后再试；若反复出现请报告此问题"
+        )
 
     return app
 
@@ -345,7 +345,9 @@ def _attachment(data: bytes, filename: str, mimetype: str) -> Response:
     from urllib.parse import quote
 
     response = Response(data, mimetype=mimetype)
-    ascii_name = "speechdraft" + (".answers.yaml" if filename.endswith(".answers.yaml") else Path(filename).suffix)
+    ascii_name = "speechdraft" + (
+        ".answers.yaml" if filename.endswith(".answers.yaml") else Path(filename).suffix
+    )
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -18,17 +18,12 @@ from ..errors import UserError, UserErrors
 from ..loaders import brief_from_doc
 from ..yamlio import YamlDoc, decode, parse_yaml
 
+if TYPE_CHECKING:
+    from werkzeug.datastructures import MultiDict
+
 FORM_SOURCE = "简报表单"
 LIST_FACTS = ("achievements", "problems", "tasks", "events")
 SPEAKER_COLUMNS = ("who", "did", "rank", "kind")
-
-
-class FormData(Protocol):
-    """What a submitted form offers (werkzeug's MultiDict fits)."""
-
-    def get(self, key: str, default: Any = None) -> Any: ...
-
-    def getlist(self, key: str) -> list[str]: ...
 
 
 @dataclass
@@ -88,7 +83,9 @@ def values_from_brief(brief: Brief) -> dict[str, Any]:
             "title": brief.title or "",
             "points": str(brief.points),
             "domains": list(brief.domains),
-            "previous_speakers": [(p.who, p.did, p.rank or "", p.kind or "") for p in brief.previous_speakers],
+            "previous_speakers": [
+                (p.who, p.did, p.rank or "", p.kind or "") for p in brief.previous_speakers
+            ],
             "facts.programme": brief.facts.programme or "",
             "skeleton": brief.skeleton,
             "seed": "" if brief.seed is None else str(brief.seed),
@@ -104,7 +101,7 @@ def values_from_brief(brief: Brief) -> dict[str, Any]:
     return values
 
 
-def values_from_form(form: FormData) -> dict[str, Any]:
+def values_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
     """The submitted fields, trimmed, in the shape the template shows."""
     values = empty_values()
     for key, default in values.items():
@@ -144,7 +141,8 @@ def data_from_values(values: Mapping[str, Any]) -> dict[str, Any]:
         data["domains"] = list(values["domains"])
     if values["previous_speakers"]:
         data["previous_speakers"] = [
-            {k: v for k, v in zip(SPEAKER_COLUMNS, row) if v or k == "who"} for row in values["previous_speakers"]
+            {k: v for k, v in zip(SPEAKER_COLUMNS, row, strict=True) if v or k == "who"}
+            for row in values["previous_speakers"]
         ]
     facts: dict[str, Any] = {n: list(values[f"facts.{n}"]) for n in LIST_FACTS if values[f"facts.{n}"]}
     if values["facts.programme"]:

@@ -36,7 +36,7 @@ class Workspace:
         self.session: PickSession | None = None
         self.form = BriefForm(values=empty_values())
         self.notes: list[str] = []  # one-off messages for the next page view
-        self._written: dict[str, str] = {}  # file name -> text last written, so unchanged files are not rewritten
+        self._written: dict[str, str] = {}  # file name -> text last written: unchanged files stay as they are
 
     # Disk --------------------------------------------------------------------------
 

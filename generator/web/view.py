@@ -117,11 +117,12 @@ def checks(session: PickSession) -> str:
     The page asks for it right after each change, apart from the draft, because the
     near-duplicate check takes longer than a swap; the result is kept per draft text.
     """
-    draft = session.draft
-    return _checks(tuple(p.text for p in draft.paragraphs), draft.year, session.brief.target_characters)
+    draft, brief = session.draft, session.brief
+    return _checks(tuple(p.text for p in draft.paragraphs), draft.year, brief.target_characters, brief.scope)
 
 
 @lru_cache(maxsize=16)
-def _checks(paragraphs: tuple[str, ...], year: int, target: int | None) -> str:
-    report = lint_paragraphs(list(paragraphs), year=year, target=target, skip=("placeholder",))
+def _checks(paragraphs: tuple[str, ...], year: int, target: int | None, scope: str) -> str:
+    """As `generate` calls the checks (tests compare the two lines)."""
+    report = lint_paragraphs(list(paragraphs), year=year, target=target, skip=("placeholder",), scope=scope)
     return summary_line(report)
