@@ -43,6 +43,10 @@
   });
   document.addEventListener("change", function (event) {
     var el = event.target;
+    if (el.classList && el.classList.contains("file-input")) {
+      var shown = document.querySelector('.file-name[data-for="' + el.id + '"]');
+      if (shown && el.files && el.files.length) shown.textContent = el.files[0].name;
+    }
     if (el.classList && el.classList.contains("date-pick") && el.value) {
       var field = document.getElementById(el.getAttribute("data-for"));
       if (field) field.value = el.value;
