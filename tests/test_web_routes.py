@@ -195,6 +195,14 @@ def test_errors_land_on_their_fields(page):
     assert field_errors(html)["previous_speakers"].startswith("第 1 行：不能为空")
 
 
+def test_a_skeleton_that_does_not_fit_is_reported_at_the_skeleton(drafted):
+    before = drafted.workspace.session.draft.full_text()
+    html = text(drafted.generate(skeleton="sidian-yijian"))
+    assert "不适合这份简报" in field_errors(html)["skeleton"]
+    assert drafted.workspace.session.draft.full_text() == before
+    assert drafted.workspace.brief is not None and drafted.workspace.brief.skeleton == "auto"
+
+
 def test_plain_form_post_redirects_or_shows_errors(page):
     response = page.post("/brief", FORM)
     assert response.status_code == 303 and response.headers["Location"].endswith("/#draft")

@@ -26,7 +26,7 @@ from ..brief import DOMAINS, MEETING_KINDS, SCOPES, DidKind, Relation, Role
 from ..draft import Draft
 from ..errors import UserError
 from . import view
-from .forms import brief_from_upload, brief_yaml, check_form, safe_name, values_from_form
+from .forms import brief_from_upload, brief_yaml, check_form, place_errors, safe_name, values_from_form
 from .state import Workspace
 
 # A Word template with a logo fits; briefs are held to 2 MB by the CLI's loader.
@@ -160,11 +160,16 @@ def create_app(workspace: Workspace, *, host: str = "127.0.0.1", port: int = 876
     def submit_brief() -> Any:
         with workspace.lock:
             form, brief = check_form(values_from_form(request.form))
+            if brief is not None:
+                try:
+                    workspace.update(brief)
+                except UserError as exc:  # e.g. a skeleton that does not fit this brief
+                    place_errors([exc], form, set(form.values))
+                    brief = None
             if brief is None:
                 workspace.form = form
                 code = 200 if htmx() else 400
                 return render_template("_work.html" if htmx() else "index.html", **context()), code
-            workspace.update(brief)
             workspace.save()
             if not htmx():
                 return redirect("/#draft", code=303)

@@ -88,16 +88,19 @@ class Workspace:
     # Brief -------------------------------------------------------------------------
 
     def open(self, brief: Brief, answers: Answers | None = None) -> None:
-        """Start from `brief`, replaying `answers` when given (what `generate` would write)."""
-        self.brief = brief
-        self.form = BriefForm(values=values_from_brief(brief))
+        """Start from `brief`, replaying `answers` when given (what `generate` would write).
+
+        Nothing changes when the brief cannot make a draft (a skeleton that does not fit).
+        """
         if answers is not None:
             completed, notes = brief_for_answers(brief, answers)
-            self.session = PickSession.from_answers(completed, self.library, answers)
-            self.session.messages[:0] = notes
+            session = PickSession.from_answers(completed, self.library, answers)
+            session.messages[:0] = notes
         else:
             completed = complete_brief(brief)
-            self.session = PickSession(completed, self.library, resolve_seed(completed, None))
+            session = PickSession(completed, self.library, resolve_seed(completed, None))
+        self.brief, self.session = brief, session
+        self.form = BriefForm(values=values_from_brief(brief))
 
     def update(self, brief: Brief) -> None:
         """A changed brief: keep every pick and lock that still fits (a new seed in the form wins)."""
