@@ -53,9 +53,10 @@ def serve(
     except ImportError:  # pragma: no cover - a broken install
         raise UserError("缺少 waitress/flask：请重新安装 speechdraft（pip install speechdraft）") from None
 
-    from ..answers import answers_path, load_answers
+    from ..answers import load_answers
     from ..api import Library
     from ..loaders import load_brief
+    from ..picker.store import find_answers
     from ..web.app import create_app, hosts_for_display
     from ..web.state import Workspace, state_folder
 
@@ -65,8 +66,8 @@ def serve(
         brief = load_brief(brief_path, warnings)
         for warning in warnings:
             click.echo(f"警告：{warning}", err=True)
-        apath = answers_path(brief_path)
-        answers = load_answers(apath) if apath.is_file() else None
+        apath = find_answers(brief_path)
+        answers = load_answers(apath) if apath is not None else None
         workspace.open(brief, answers)
         workspace.save()
         click.echo(f"已打开简报 {brief_path}" + (f"和挑选结果 {apath}" if answers else ""))

@@ -7,7 +7,9 @@ closed tab or a restarted server finds the same draft, picks and locks.
 
 from __future__ import annotations
 
+import os
 import secrets
+import tempfile
 import threading
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from ..brief import Brief
 from ..errors import UserError
 from ..loaders import load_brief
 from ..picker.session import PickSession
-from .datadir import user_data_dir, write_atomic
+from ..picker.store import user_data_dir
 from .forms import BriefForm, brief_yaml, empty_values, values_from_brief
 
 BRIEF_FILE = "brief.yaml"
@@ -116,3 +118,22 @@ class Workspace:
 def state_folder() -> Path:
     """Where the page keeps its work: `web/` in the per-user data folder."""
     return user_data_dir() / "web"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` in one rename, with the mode the umask gives new files (no backups: this is our file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
