@@ -63,6 +63,7 @@ def empty_values() -> dict[str, Any]:
         "length.value": "",
         "skeleton": "auto",
         "seed": "",
+        "avoid": [],
     }
 
 
@@ -89,6 +90,7 @@ def values_from_brief(brief: Brief) -> dict[str, Any]:
             "facts.programme": brief.facts.programme or "",
             "skeleton": brief.skeleton,
             "seed": "" if brief.seed is None else str(brief.seed),
+            "avoid": list(brief.avoid),
         }
     )
     for name in LIST_FACTS:
@@ -112,8 +114,8 @@ def values_from_form(form: MultiDict[str, str]) -> dict[str, Any]:
     height = max(len(c) for c in columns)
     rows = [tuple(c[i].strip() if i < len(c) else "" for c in columns) for i in range(height)]
     values["previous_speakers"] = [r for r in rows if r[0] or r[1]]
-    for name in LIST_FACTS:
-        values[f"facts.{name}"] = [s.strip() for s in form.getlist(f"facts.{name}") if s.strip()]
+    for name in (*(f"facts.{n}" for n in LIST_FACTS), "avoid"):
+        values[name] = [s.strip() for s in form.getlist(name) if s.strip()]
     return values
 
 
@@ -137,8 +139,9 @@ def data_from_values(values: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("year", "points", "seed"):
         if values[key]:
             data[key] = _number(values[key])
-    if values["domains"]:
-        data["domains"] = list(values["domains"])
+    for key in ("domains", "avoid"):
+        if values[key]:
+            data[key] = list(values[key])
     if values["previous_speakers"]:
         data["previous_speakers"] = [
             {k: v for k, v in zip(SPEAKER_COLUMNS, row, strict=True) if v or k == "who"}
