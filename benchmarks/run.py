@@ -4,8 +4,10 @@ Prints a table and writes benchmarks/results/latest.json. Targets are checked
 here, not in timed tests: compose under 20 ms median; .docx render within 3x a
 floor (python-docx writing the same paragraphs with no styling); cold start of
 `speechdraft generate` to .docx under 1 s; a pick in the picker, with its autosave,
-under 250 ms; mean identical-sentence share
-between two drafts of one brief at most 25%.
+under 250 ms; mean identical-sentence share between two drafts of one brief at most
+25%; on the web page (`speechdraft serve`), one swap or reroll answered under 100 ms
+on the server and the first page under 1 s after the server is up. `--web-only`
+runs just the web part.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ TARGETS = {
     "docx_vs_floor": 3.0,
     "cold_start_s": 1.0,
     "mean_share": 0.25,
+    "web_move_ms": 100.0,
+    "web_first_page_s": 1.0,
     "within_brief": 0.10,
     "cross_mean": 0.08,
     "cross_max": 0.15,
@@ -212,10 +216,116 @@ def _importtime(brief: Path, top: int = 8) -> list[tuple[str, float]]:
     return sorted(rows, key=lambda r: -r[1])[:top]
 
 
+def web_timings(brief_path: Path, reps: int) -> dict[str, float]:
+    """Server time of each page move (median ms, Flask test client), and the first real page load."""
+    from generator.web.app import create_app
+    from generator.web.state import Workspace
+    from generator.web.view import _checks as view_checks
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workspace = Workspace(Library.load(), Path(tmp) / "web")
+        workspace.open(load_brief(brief_path))
+        app = create_app(workspace)
+        client = app.test_client()
+        base, hx = "http://127.0.0.1:8765", {"HX-Request": "true", "X-CSRF-Token": workspace.secret()}
+        session = workspace.session
+        assert session is not None
+        paths = [s.path for s in session.steps]
+        sections = session.draft.sections()
+        counter = iter(range(10**6))
+
+        def swap() -> None:
+            path = paths[next(counter) % len(paths)]
+            variant = workspace.session.candidates(path)[-1].id  # type: ignore[union-attr]
+            r = client.post("/choose", data={"path": path, "variant": variant}, headers=hx, base_url=base)
+            assert r.status_code == 200, r.text
+
+        def move(url: str, data: dict[str, str] | None = None) -> None:
+            r = client.post(url, data=data or {}, headers=hx, base_url=base)
+            assert r.status_code == 200, r.text
+
+        out = {
+            "swap_ms": _median_ms(swap, reps),
+            "slot_ms": _median_ms(
+                lambda: client.get(f"/slot?path={paths[3]}", headers=hx, base_url=base), reps
+            ),
+            "reroll_ms": _median_ms(lambda: move("/reroll", {"section": sections[next(counter) % 3]}), reps),
+            "lock_ms": _median_ms(lambda: move("/lock", {"path": paths[1]}), reps),
+            "new_draft_ms": _median_ms(lambda: move("/new"), reps),
+            "undo_ms": _median_ms(lambda: move("/undo"), reps),
+            "page_ms": _median_ms(lambda: client.get("/", base_url=base), reps),
+            "checks_ms": _median_ms(
+                lambda: (view_checks.cache_clear(), client.get("/checks", headers=hx, base_url=base)), reps
+            ),
+        }
+    out["first_page_s"] = _first_page(brief_path)
+    return {k: round(v, 3 if k.endswith("_s") else 1) for k, v in out.items()}
+
+
+def _first_page(brief_path: Path) -> float:
+    """Start `speechdraft serve BRIEF`, wait until it accepts connections, then time the first GET /."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "SPEECHDRAFT_DATA_DIR": tmp}
+        cmd = [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "serve",
+            str(brief_path),
+            "--no-browser",
+            "--port",
+            str(port),
+        ]
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.02)
+            t = time.perf_counter()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+                r.read()
+            return time.perf_counter() - t
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def _print_web(web: dict[str, float]) -> None:
+    print("\n| web page (server side) | median ms |\n|---|---:|")
+    for key, label in (
+        ("swap_ms", "swap a wording (POST /choose)"),
+        ("slot_ms", "show alternatives (GET /slot)"),
+        ("reroll_ms", "重抽本部分 (POST /reroll)"),
+        ("lock_ms", "锁定 (POST /lock)"),
+        ("new_draft_ms", "换一稿 (POST /new)"),
+        ("undo_ms", "撤销 (POST /undo)"),
+        ("page_ms", "whole page (GET /)"),
+        ("checks_ms", "check line, fetched after each change (GET /checks)"),
+    ):
+        print(f"| {label} | {web[key]} |")
+    print(f"first page after `speechdraft serve` is up: {web['first_page_s']} s")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    ap.add_argument(
+        "--web-only", action="store_true", help="only the web page timings (not written to latest.json)"
+    )
     args = ap.parse_args()
+    if args.web_only:
+        _print_web(web_timings(sorted((ROOT / "examples").glob("*.yaml"))[0], 10 if args.quick else 50))
+        return
     n_seeds = 10 if args.quick else 50
     n_compose = 20 if args.quick else 100
     library = Library.load()
@@ -274,6 +384,9 @@ def main() -> None:
     }
     result["picker"] = _picker(library, examples[0], 10 if args.quick else 30)
     result["importtime_top"] = [{"module": m, "ms": round(ms, 1)} for m, ms in _importtime(examples[0])]
+    # The web page.
+    web = web_timings(examples[0], 10 if args.quick else 50)
+    result["web"] = web
     # Variety.
     variety = []
     for bname, b in briefs.items():
@@ -311,6 +424,11 @@ def main() -> None:
         "a pick with its autosave under 250 ms": result["picker"]["pick_and_save_ms"] < TARGETS["pick_ms"],
         "mean identical-sentence share <= 25%": worst_share <= TARGETS["mean_share"],
         "no duplicate sentence inside any draft": all(v["duplicate_sentences"] == 0 for v in variety),
+        "web swap/reroll under 100 ms on the server": max(
+            web["swap_ms"], web["reroll_ms"], web["new_draft_ms"]
+        )
+        < TARGETS["web_move_ms"],
+        "web first page under 1 s after start": web["first_page_s"] < TARGETS["web_first_page_s"],
         "within one brief: mean share <= 10% (no 雷同)": worst_share <= TARGETS["within_brief"],
         "across briefs: mean share <= 8%": all(
             c["mean_share"] <= TARGETS["cross_mean"] for c in result["cross_brief"]
@@ -351,6 +469,7 @@ def _print(r: dict) -> None:
     print(
         "import time, top offenders: " + ", ".join(f"{x['module']} {x['ms']} ms" for x in r["importtime_top"])
     )
+    _print_web(r["web"])
     print("\n| brief | skeleton | seeds | mean share | max share | distinct | dup. sentences |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for v in r["variety"]:
