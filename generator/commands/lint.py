@@ -33,13 +33,13 @@ def lint(
 ) -> None:
     """检查讲话稿：占位、宣布数目、编号、重复句子、过时提法、篇幅。有错误级问题时退出码为 1。"""
     from ..lint import RATE, lint_paragraphs, load_terms
-    from ..reading import read_paragraphs
+    from ..reading import read_speech
 
-    paragraphs = read_paragraphs(file)
+    speech = read_speech(file)
     year = year or dt.date.today().year
     target = target_chars or (round(minutes * RATE) if minutes else None)
     terms = load_terms(tuple(str(p) for p in term_files))
-    report = lint_paragraphs(paragraphs, year=year, target=target, terms=terms)
+    report = lint_paragraphs(speech.paragraphs, year=year, target=target, terms=terms, lines=speech.lines)
     if fmt == "json":
         click.echo(json.dumps({"file": str(file), **report.as_json()}, ensure_ascii=False, indent=2))
     else:
