@@ -53,9 +53,9 @@ _WEAK = re.compile(r"订阅|免费|下载|关注|原创|整理|咨询|举报|分
 _ATOM = (
     r"(?:S?VIP|s?vip)(?:专免|专享|免费|会员|文档)?"
     r"|\d+(?:\.\d+)?\s?(?:[KMG]B|[kmg]b|KiB|MiB)"
-    r"|(?:(?:上传|发布|更新)(?:时间|日期|于)[:：]?\s*)?(?:19|20)\d{2}([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:(?:上传|发布|更新)(?:时间|日期|于)[:：]?\s*)?(?:19|20)\d{2}[-/.](?:1[0-2]|0?[1-9])[-/.](?:3[01]|[12]\d|0?[1-9])(?!\d)"
     r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
-    r"|\d{1,6}\+(?![\d%％])"
+    r"|(?<![\d“\"])\d{2,6}\+(?![%％N])"
 )
 _UI_WORD = r"海报|收藏|分享|举报|下载|打印|评论|点赞|浏览(?:量|次数)?|阅读量|页数|字数|格式"
 _BADGES = re.compile(rf"(?:(?:{_UI_WORD})\s*)*(?:{_ATOM})(?:\s*(?:{_ATOM}|{_UI_WORD}))*")
@@ -85,6 +85,7 @@ _HEAD_MARK = re.compile(rf"^(?:{_N}、|[（(]{_N}[）)]|第{_N}[，、,]|{_N}是
 _STARTS_MARK = re.compile(
     r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[，、,]|[（(][一二三四五六七八九十]+[）)]|同志们)"
 )
+_SUB_MARK = re.compile(r"[（(]一[）)]")
 # How a body starts after a heading that lost its line break.
 _BODY_OPENER = re.compile(
     r"今年以来|近年来|去年以来|一年来|多年来|长期以来|一段时间以来|当前|目前|近期|这些年|过去一年|今年|去年|"
@@ -245,7 +246,7 @@ def _head_noise(pieces: list[_Piece], removed: list[tuple[str, str]], site_lines
     noise_text = "".join(t for t, _ in removed)
     final: list[_Piece] = []
     for p in out:
-        if len(p.text) <= 12 and not p.text.endswith(END) and p.text in noise_text:
+        if len(p.text) <= 12 and not p.text.endswith(END) and not is_title(p.text) and p.text in noise_text:
             removed.append((p.text, "广告或水印"))
             continue
         final.append(p)
@@ -286,6 +287,9 @@ def _unglue(text: str, notes: list[tuple[str, str]]) -> tuple[str, str]:
         return text, ""
     stop = re.compile(r"[。！？!?：:；;]").search(key)
     first = stop.start() if stop else len(key)
+    sub = _SUB_MARK.search(key, m.end() + 4, first)
+    if sub:
+        return text[: sub.start()], text[sub.start() :]
     if first - m.end() <= 36:
         return text, ""
     for o in _BODY_OPENER.finditer(key, m.end() + 6, min(first, m.end() + 40)):

@@ -23,6 +23,7 @@ _CN_VALUE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 
 
 SENTENCE_END = "。！？!?"
 _SENTENCE_END_RE = re.compile(r"[。！？!?]")
+_ITEM_END_RE = re.compile(r"[。！？!?；;]")
 
 
 def cn_to_int(text: str) -> int | None:
@@ -221,10 +222,10 @@ def handoff_in(text: str) -> tuple[str, int | None] | None:
     return text[a:b].strip("，, "), count
 
 
-def heading_label(text: str, start: int, limit: int) -> str:
-    """A heading: from the mark up to the first full stop (or the whole paragraph if short)."""
+def heading_label(text: str, start: int, limit: int, *, inline: bool = False) -> str:
+    """A heading: from the mark up to the first full stop (an item: or semicolon), or the whole paragraph."""
     rest = text[start:]
-    m = _SENTENCE_END_RE.search(rest)
+    m = (_ITEM_END_RE if inline else _SENTENCE_END_RE).search(rest)
     head = rest[: m.start()] if m else rest
     return head if len(head) <= limit else head[:limit] + "…"
 
@@ -300,7 +301,7 @@ def outline(paragraphs: Sequence[str]) -> Outline:
     start = (sal + 1) if sal is not None else head_end
     body = paras[start:]
     if salutation is None and body and _OPENING_ADDRESS.match(recognition_form(body[0])):
-        salutation = body[0][:3]  # 同志们，今天…: the address opens the first paragraph
+        salutation = body[0][:4]  # 同志们，今天…: the address opens the first paragraph
     markers = find_markers(body)
     points_at = [mk.paragraph for mk in markers if mk.level == 1 and not mk.inline]
     first_top = points_at[0] if points_at else len(body)
@@ -337,7 +338,7 @@ def outline(paragraphs: Sequence[str]) -> Outline:
             mk.level,
             text[mk.pos : mk.pos + len(mk.text)],
             mk.style,
-            heading_label(text, mk.pos, 40 if not mk.inline else 30),
+            heading_label(text, mk.pos, 40 if not mk.inline else 30, inline=mk.inline),
             mk.paragraph,
             offsets[mk.paragraph] + mk.pos,
             inline=mk.inline,
