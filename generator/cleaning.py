@@ -42,6 +42,8 @@ _SITE_VOICE = re.compile(
     r"文库|范文网|公众号|微信号|微信群|QQ|qq群|扫码|二维码|淘宝|客服|禁止外传|倒卖|如有侵权|版权(?:所有|归)|"
     r"(?:禁止|谢绝|未经允许)转载|转载(?:请|须)|www\.|https?://|\.com\b|\.cn\b|\.net\b|下载券|付费"
 )
+# A longer sentence holding site words is more likely speech quoting them: kept, and said.
+_SITE_SENTENCE_MAX = 80
 _TITLE_END = re.compile(r"(?:讲话|发言|致辞|讲稿|党课)(?:[（(][^）)]{0,20}[）)])?")
 # How a title begins (在全县……会议上的讲话): a line that does is a title's first half, not a preface.
 _TITLE_START = re.compile(r"^(?:——)?(?:在|关于|致)")
@@ -148,7 +150,7 @@ def _site_sentences(text: str, removed: list[tuple[str, str]], kept: list[tuple[
         nxt = SALUTATION_INLINE.search(key, m.end(), b)
         if nxt is not None:
             b = nxt.start()
-        if b - a > 120:
+        if b - a > _SITE_SENTENCE_MAX:
             kept.append((text[a:b][:40], "含网站用语，但句子较长，疑为正文，已保留"))
         else:
             spans.append((a, b))
@@ -294,7 +296,12 @@ def _unglue(text: str, notes: list[tuple[str, str]]) -> tuple[str, str]:
         return text, ""
     for o in _BODY_OPENER.finditer(key, m.end() + 6, min(first, m.end() + 40)):
         if key[o.start() - 1] not in "，,、":
-            notes.append((text[: o.start()], f"标题与正文之间没有标点，在“{text[o.start() : o.start() + 4]}”前分段，请核对"))
+            notes.append(
+                (
+                    text[: o.start()],
+                    f"标题与正文之间没有标点，在“{text[o.start() : o.start() + 4]}”前分段，请核对",
+                )
+            )
             return text[: o.start()], text[o.start() :]
     return text, ""
 

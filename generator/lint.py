@@ -39,6 +39,7 @@ Level = Literal["error", "warning", "info"]
 RATE_LOW, RATE, RATE_HIGH = 150, 170, 180
 LENGTH_TOLERANCE = 0.15
 
+
 @dataclass(frozen=True)
 class Finding:
     level: Level
@@ -247,18 +248,17 @@ def _runs_after(markers: Sequence[Marker]) -> dict[int, int]:
         groups.setdefault((mk.parent, mk.level), []).append(k)
     length: dict[int, int] = {}
     for ks in groups.values():
-        start = None
+        start = -1
         for k in ks:
             mk = markers[k]
-            first = markers[start] if start is not None else None
-            same = first is not None and mk.style == first.style
-            if first is None or not same or (mk.value == 1 and mk.style != "在方面"):
+            same = start >= 0 and mk.style == markers[start].style
+            if not same or (mk.value == 1 and mk.style != "在方面"):
                 start = k
                 length[k] = 1
             else:
                 length[start] += 1
             if mk.style == "首先" and mk.value == 0:
-                start = None
+                start = -1
     return length
 
 
@@ -317,6 +317,7 @@ def check_counts(
                 )
             )
     return out
+
 
 # Repeats -----------------------------------------------------------------------
 
@@ -412,7 +413,9 @@ def check_repeats(paragraphs: Sequence[str]) -> list[Finding]:
             unique.append((para, s, key))
     for a, b, d in near_duplicates([k for _, _, k in unique]):
         pa, pb, sb = unique[a][0], unique[b][0], unique[b][1]
-        out.append(Finding("warning", "near-repeat", pb, f"与第 {pa} 段的句子几乎相同（相似度 {d:.0%}）", sb[:40]))
+        out.append(
+            Finding("warning", "near-repeat", pb, f"与第 {pa} 段的句子几乎相同（相似度 {d:.0%}）", sb[:40])
+        )
     return out
 
 

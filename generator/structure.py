@@ -19,7 +19,19 @@ from dataclasses import dataclass, field
 from .script import recognition_form
 
 CN_DIGITS = "一二三四五六七八九十"
-_CN_VALUE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_CN_VALUE = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+}
 
 SENTENCE_END = "。！？!?"
 _SENTENCE_END_RE = re.compile(r"[。！？!?]")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -13,6 +14,7 @@ from generator.analyze import clean, outline, templatize
 from generator.bank import PhraseBank
 from generator.cli import main
 from generator.loaders import load_bank_file, load_skeleton_file
+from generator.reading import read_speech
 from generator.skeleton import iter_slots
 
 # A speech written for this test: 一、 / （一） / 一是, with noise a sharing site adds.
@@ -174,3 +176,120 @@ def test_seed_outlines_and_cleaning(prefix):
     assert o.salutation == "同志们："
     assert o.closing and o.closing.startswith("同志们")
     assert o.handoff
+
+
+# The corpus: speeches written for these tests in the formats clerks paste in, each with its outline.
+CORPUS = Path(__file__).with_name("corpus")
+CORPUS_CASES = sorted(p.stem for p in CORPUS.glob("*.txt"))
+
+
+def corpus_case(name: str) -> tuple[Path, dict]:
+    path = CORPUS / f"{name}.txt"
+    return path, yaml.safe_load((CORPUS / f"{name}.yaml").read_text("utf-8"))
+
+
+def test_corpus_covers_every_format():
+    assert {
+        "one-line",
+        "site-noise",
+        "broken-lines",
+        "mixed-numbering",
+        "traditional",
+        "placeholders",
+        "retrospective",
+        "yishi-top",
+    } <= set(CORPUS_CASES)
+
+
+@pytest.mark.parametrize("name", CORPUS_CASES)
+def test_corpus_outline(name):
+    path, want = corpus_case(name)
+    cleaned = read_speech(path)
+    o = outline(cleaned.paragraphs)
+    assert o.title == want["title"]
+    assert o.salutation == want["salutation"]
+    assert o.handoff and want["handoff"] in o.handoff, o.handoff
+    assert o.announced_points == want["announced"]
+    assert [p.label for p in o.points] == want["points"], "every top-level heading, exactly"
+    assert [len(p.children) for p in o.points] == want["children"]
+    assert o.closing and o.closing.startswith(want["closing"])
+    assert all(want["closing"] not in p for p in o.opening), "the opening is not the closing"
+    assert o.unclassified == [] and o.numbering_notes == []
+    text = "\n".join(cleaned.paragraphs)
+    for noise in want["noise"]:
+        assert noise not in text, noise
+    for speech_text in want["keep"]:
+        assert speech_text in text, speech_text
+    # Nothing that is speech was removed: every removed piece is short or site text.
+    assert all(len(line) <= 80 for line, _ in cleaned.removed)
+
+
+def test_corpus_score():
+    """One number for the whole corpus: headings found exactly, hand-offs and closings found."""
+    found = total = 0
+    for name in CORPUS_CASES:
+        path, want = corpus_case(name)
+        o = outline(read_speech(path).paragraphs)
+        labels = [p.label for p in o.points]
+        total += len(want["points"]) + 2
+        found += sum(1 for label in want["points"] if label in labels)
+        found += bool(o.handoff and want["handoff"] in o.handoff)
+        found += bool(o.closing and o.closing.startswith(want["closing"]))
+        assert len(labels) == len(want["points"]), (name, labels)
+    assert found == total
+
+
+def test_cli_on_a_one_line_copy_reports_what_it_did():
+    res = CliRunner().invoke(main, ["analyze", str(CORPUS / "one-line.txt")])
+    assert res.exit_code == 0, res.output
+    assert "恢复分段" in res.output and "请核对" in res.output
+    assert "删除（页码标记）：—3—" in res.output
+    assert "三、压实责任，把工作机制建得更牢一些（" in res.output
+
+
+def test_traditional_script_is_read_but_kept():
+    o = outline(read_speech(CORPUS / "traditional.txt").paragraphs)
+    assert o.points[1].children[0].label == "（一）抓好理論學習"
+    assert o.handoff == "下面，我講三點意見。"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        ("下面，我讲两个问题：", 2),
+        ("我强调3个方面的问题。", 3),
+        ("我再强调以下几点：", None),
+        ("今天讲两方面意见。", 2),
+        ("下面，我对今天的述职进行点评。", None),
+        ("下面，我講四點意見。", 4),
+    ],
+)
+def test_handoff_forms(sentence, count):
+    text = f"在全县某项工作会议上的讲话\n同志们：\n这次会议很重要。{sentence}\n" + "\n".join(
+        f"{c}、第{c}项工作要抓实\n要把第{c}项工作落到实处。" for c in "一二"
+    )
+    o = outline(clean(text).paragraphs)
+    assert o.handoff and sentence.rstrip("：。") in o.handoff
+    assert o.announced_points == count
+    from generator.lint import lint_paragraphs
+
+    counts = [f for f in lint_paragraphs(clean(text).paragraphs, year=2026).findings if f.code == "count"]
+    assert bool(counts) == (count is not None and count != 2), "lint and analyze read the same hand-off"
+
+
+@pytest.mark.parametrize(
+    "salutation", ["各位镇街书记：", "各位领导、同志们：", "同志们、朋友们：", "尊敬的各位老同志："]
+)
+def test_salutation_forms(salutation):
+    text = SECOND.replace("同志们：", salutation, 1)
+    o = outline(clean(text).paragraphs)
+    assert o.salutation == salutation and len(o.points) == 4
+
+
+def test_unsure_noise_is_kept_and_said():
+    long_sentence = (
+        "我们要关注群众反映强烈的问题，" * 6 + "推荐阅读原著原文，把学习成果转化为推动工作的实际行动。"
+    )
+    result = clean("在某会上的讲话\n同志们：\n" + long_sentence)
+    assert long_sentence in result.paragraphs
+    assert result.kept and "已保留" in result.kept[0][1]

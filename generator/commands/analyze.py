@@ -30,7 +30,9 @@ def analyze(speech: Path, output: Path | None, bank_out: Path | None, force: boo
     result = read_speech(speech)
     tree = outline(result.paragraphs)
     if result.removed:
-        click.echo(f"已清理：{len(result.removed)} 处噪声（广告、水印、页码、网页标记），合并断行 {result.joined} 处")
+        click.echo(
+            f"已清理：{len(result.removed)} 处噪声（广告、水印、页码、网页标记），合并断行 {result.joined} 处"
+        )
         for line, why in result.removed:
             click.echo(f"  删除（{why}）：{line[:40]}")
     if result.split:
