@@ -4,7 +4,9 @@ Prints a table and writes benchmarks/results/latest.json. Targets are checked
 here, not in timed tests: compose under 20 ms median; .docx render within 3x a
 floor (python-docx writing the same paragraphs with no styling); cold start of
 `speechdraft generate` to .docx under 1 s; mean identical-sentence share
-between two drafts of one brief at most 25%.
+between two drafts of one brief at most 25%; `speechdraft lint` and `speechdraft
+analyze` on a 1 MB speech (as lines, as one copied line, and broken into short
+lines with no punctuation) under 5 s each. `--readers` runs only that last part.
 """
 
 from __future__ import annotations
@@ -34,7 +36,14 @@ from generator.render.docx import render_docx  # noqa: E402
 from generator.render.txt import render_txt  # noqa: E402
 from generator.select import fits  # noqa: E402
 
-TARGETS = {"compose_ms": 20.0, "docx_vs_floor": 3.0, "cold_start_s": 1.0, "mean_share": 0.25}
+TARGETS = {
+    "compose_ms": 20.0,
+    "docx_vs_floor": 3.0,
+    "cold_start_s": 1.0,
+    "mean_share": 0.25,
+    "reader_1mb_s": 5.0,
+}
+READER_BYTES = 1_000_000
 
 
 def _median_ms(fn, n: int) -> float:
@@ -110,9 +119,59 @@ def _importtime(brief: Path, top: int = 8) -> list[tuple[str, float]]:
     return sorted(rows, key=lambda r: -r[1])[:top]
 
 
+def _megabyte_speeches(library: Library, briefs: dict) -> dict[str, str]:
+    """1 MB of speech text in three shapes: many drafts one after another (near repeats galore),
+    the same on a single line (a copied page), and short broken lines with no punctuation at all."""
+    parts, size, seed = [], 0, 0
+    briefs_list = list(briefs.values())
+    while size < READER_BYTES:
+        brief = briefs_list[seed % len(briefs_list)]
+        skeletons = [s for s in library.skeletons.values() if fits(brief, s)]
+        text = render_txt(compose(brief, library.bank, skeletons[seed % len(skeletons)], random.Random(seed)))
+        parts.append(text)
+        size += len(text.encode("utf-8"))
+        seed += 1
+    lines = "\n".join(parts)
+    bare = re.sub(r"[^\u4e00-\u9fff]", "", lines)
+    return {
+        "lines": lines,
+        "one line": lines.replace("\n", ""),
+        "broken, no punctuation": "\n".join(bare[i : i + 12] for i in range(0, len(bare), 12)),
+    }
+
+
+def _readers(library: Library, briefs: dict) -> list[dict[str, object]]:
+    """Wall time of `speechdraft lint` and `speechdraft analyze` (read, clean, outline, checks) on 1 MB."""
+    from click.testing import CliRunner
+
+    from generator.cli import main as cli
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for shape, text in _megabyte_speeches(library, briefs).items():
+            path = Path(tmp) / "speech.txt"
+            path.write_text(text, "utf-8")
+            for command in (["lint", str(path), "--year", "2026"], ["analyze", str(path)]):
+                t = time.perf_counter()
+                result = CliRunner().invoke(cli, command)
+                elapsed = time.perf_counter() - t
+                if result.exception and not isinstance(result.exception, SystemExit):
+                    raise SystemExit(f"{command[0]} failed on {shape}: {result.exception!r}")
+                rows.append(
+                    {
+                        "command": command[0],
+                        "shape": shape,
+                        "bytes": len(text.encode("utf-8")),
+                        "seconds": round(elapsed, 2),
+                    }
+                )
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    ap.add_argument("--readers", action="store_true", help="only lint/analyze on 1 MB speeches")
     args = ap.parse_args()
     n_seeds = 10 if args.quick else 50
     n_compose = 20 if args.quick else 100
@@ -124,6 +183,12 @@ def main() -> None:
         "python": platform.python_version(),
         "date": time.strftime("%Y-%m-%d"),
     }
+    readers = _readers(library, briefs)
+    readers_ok = all(float(r["seconds"]) < TARGETS["reader_1mb_s"] for r in readers)  # type: ignore[arg-type]
+    if args.readers:
+        _print_readers(readers, readers_ok)
+        return
+    result["readers"] = readers
     # Compose, per skeleton (each with every example brief it fits).
     compose_rows = []
     for skel in library.skeletons.values():
@@ -195,6 +260,7 @@ def main() -> None:
         "cold start under 1 s": cold < TARGETS["cold_start_s"],
         "mean identical-sentence share <= 25%": worst_share <= TARGETS["mean_share"],
         "no duplicate sentence inside any draft": all(v["duplicate_sentences"] == 0 for v in variety),
+        "lint and analyze of 1 MB under 5 s": readers_ok,
     }
     result["targets"] = checks
     _print(result)
@@ -228,9 +294,18 @@ def _print(r: dict) -> None:
             f"| {v['brief']} | {v['skeleton']} | {v['seeds']} | {v['mean_share']:.1%} | {v['max_share']:.1%} "
             f"| {v['distinct']} | {v['duplicate_sentences']} |"
         )
+    _print_readers(r["readers"], None)
     print("\ntargets:")
     for k, ok in r["targets"].items():
         print(f"  [{'ok' if ok else 'MISSED'}] {k}")
+
+
+def _print_readers(rows: list[dict], ok: bool | None) -> None:
+    print("\n| command | 1 MB speech | bytes | seconds |\n|---|---|---:|---:|")
+    for row in rows:
+        print(f"| {row['command']} | {row['shape']} | {row['bytes']} | {row['seconds']} |")
+    if ok is not None:
+        print(f"\n  [{'ok' if ok else 'MISSED'}] lint and analyze of 1 MB under 5 s")
 
 
 if __name__ == "__main__":

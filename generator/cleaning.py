@@ -44,6 +44,7 @@ _SITE_VOICE = re.compile(
 )
 # A longer sentence holding site words is more likely speech quoting them: kept, and said.
 _SITE_SENTENCE_MAX = 80
+_STOP = re.compile(r"[。！？!?]")
 _TITLE_END = re.compile(r"(?:讲话|发言|致辞|讲稿|党课)(?:[（(][^）)]{0,20}[）)])?")
 # How a title begins (在全县……会议上的讲话): a line that does is a title's first half, not a preface.
 _TITLE_START = re.compile(r"^(?:——)?(?:在|关于|致)")
@@ -60,7 +61,7 @@ _ATOM = (
     r"|(?<![\d“\"])\d{2,6}\+(?![%％N])"
 )
 _UI_WORD = r"海报|收藏|分享|举报|下载|打印|评论|点赞|浏览(?:量|次数)?|阅读量|页数|字数|格式"
-_BADGES = re.compile(rf"(?:(?:{_UI_WORD})\s*)*(?:{_ATOM})(?:\s*(?:{_ATOM}|{_UI_WORD}))*")
+_BADGES = re.compile(rf"(?:(?:{_UI_WORD})\s*){{0,4}}(?:{_ATOM})(?:\s*(?:{_ATOM}|{_UI_WORD})){{0,12}}")
 _UI_ONLY = re.compile(rf"^(?:{_UI_WORD}|[\s|·/\d+])+$")
 _PROMPT = re.compile(
     r"[（(【\[]([^（）()【】\[\]]{0,40}?(?:登[录陆]|阅读|下载|付费|购买|点击|会员|VIP|全文)[^（）()【】\[\]]{0,40}?)[）)】\]]"
@@ -132,7 +133,8 @@ def _site_sentences(text: str, removed: list[tuple[str, str]], kept: list[tuple[
         m = _SITE_VOICE.search(key, pos)
         if not m:
             break
-        a = max(key.rfind(c, 0, m.start()) for c in "。！？!?") + 1
+        floor = max(0, m.start() - _SITE_SENTENCE_MAX)
+        a = max(floor, *(key.rfind(c, floor, m.start()) + 1 for c in "。！？!?"))
         for tm in _TITLE_END.finditer(key, a, m.start()):
             a = tm.end()  # a title glued before the site's words stays
         lead = None
@@ -145,8 +147,8 @@ def _site_sentences(text: str, removed: list[tuple[str, str]], kept: list[tuple[
             sal = sm
         if sal is not None:
             a = sal.end()
-        e = re.compile(r"[。！？!?]").search(key, m.end())
-        b = e.end() if e else len(key)
+        e = _STOP.search(key, m.end(), m.end() + _SITE_SENTENCE_MAX + 1)
+        b = e.end() if e else min(len(key), m.end() + _SITE_SENTENCE_MAX + 1)
         nxt = SALUTATION_INLINE.search(key, m.end(), b)
         if nxt is not None:
             b = nxt.start()
@@ -306,21 +308,39 @@ def _unglue(text: str, notes: list[tuple[str, str]]) -> tuple[str, str]:
     return text, ""
 
 
-def _is_heading(line: str) -> bool:
-    """A heading stands alone; a numbered paragraph that already has full stops does not."""
-    if "。" in line:
-        return False
-    key = recognition_form(line)
-    return bool(_STARTS_MARK.match(key)) or is_title(line)
+@dataclass
+class _Para:
+    """A paragraph being restored: its parts are joined once at the end, so joining stays linear."""
+
+    parts: list[str]
+    line: int
+    length: int = 0
+    stop: bool = False  # holds a full stop
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+        self.stop = self.stop or "。" in text
+
+    def short_text(self) -> str | None:
+        return "".join(self.parts) if self.length <= 60 else None
+
+    def is_heading(self) -> bool:
+        """A heading stands alone; a numbered paragraph that already has full stops does not."""
+        if self.stop:
+            return False
+        short = self.short_text()
+        return bool(_STARTS_MARK.match(recognition_form(self.parts[0]))) or (
+            short is not None and is_title(short)
+        )
 
 
 def restore(pieces: list[_Piece], removed: list[tuple[str, str]], notes: list[tuple[str, str]]) -> Cleaned:
     split: list[_Piece] = []
     for i, p in enumerate(pieces):
-        parts = _split_line(p, first=i < 3, notes=notes)
-        split.extend(parts)
-    out = Cleaned(paragraphs=[], removed=removed, kept=notes)
-    out.split = max(0, len(split) - len(pieces))
+        split.extend(_split_line(p, first=i < 3, notes=notes))
+    paras: list[_Para] = []
+    joined = 0
     seen_head: set[str] = set()
     salutation_seen = False
     for p in split:
@@ -335,32 +355,41 @@ def restore(pieces: list[_Piece], removed: list[tuple[str, str]], notes: list[tu
                     removed.append((line, "重复的标题行"))
                     continue
                 seen_head.add(norm)
-        if out.paragraphs:
-            prev = out.paragraphs[-1]
+        if paras:
+            prev = paras[-1]
+            short = prev.short_text()
             if (
                 not salutation_seen
+                and short is not None
+                and len(short) <= 40
                 and is_title(line)
-                and not is_title(prev)
-                and len(prev) <= 40
-                and not prev.endswith(END)
-                and _TITLE_START.match(recognition_form(prev))
+                and not is_title(short)
+                and not short.endswith(END)
+                and _TITLE_START.match(recognition_form(short))
                 and not _TITLE_START.match(key)
             ):
-                out.paragraphs[-1] = prev + line  # a title broken over two lines
-                out.joined += 1
-                seen_head.add(re.sub(r"\s", "", recognition_form(prev + line)))
+                prev.add(line)  # a title broken over two lines
+                joined += 1
+                seen_head.add(re.sub(r"\s", "", recognition_form(short + line)))
                 continue
-            broken = not prev.endswith(END) and not _is_heading(prev) and not is_title(line)
-            if broken and _PAGE_PREFIX.match(line) and not _PAGE_PREFIX.match(prev):
-                removed.append((_PAGE_PREFIX.match(line).group().strip(), "页码标记"))  # type: ignore[union-attr]
-                line = _PAGE_PREFIX.sub("", line)
+            broken = not prev.parts[-1].endswith(END) and not prev.is_heading() and not is_title(line)
+            page = _PAGE_PREFIX.match(line)
+            if broken and page and not _PAGE_PREFIX.match(prev.parts[0]):
+                removed.append((page.group().strip(), "页码标记"))
+                line = line[page.end() :]
                 key = recognition_form(line)
-            if broken and not _STARTS_MARK.match(key) and not is_salutation(line):
-                out.paragraphs[-1] = prev + line
-                out.joined += 1
+            if broken and line and not _STARTS_MARK.match(key) and not is_salutation(line):
+                prev.add(line)
+                joined += 1
                 continue
-        out.paragraphs.append(line)
-        out.lines.append(p.line)
+        if line:
+            para = _Para([], p.line)
+            para.add(line)
+            paras.append(para)
+    out = Cleaned(paragraphs=["".join(x.parts) for x in paras], removed=removed, kept=notes)
+    out.lines = [x.line for x in paras]
+    out.joined = joined
+    out.split = max(0, len(split) - len(pieces))
     return out
 
 

@@ -507,14 +507,16 @@ def load_terms(extra: tuple[str, ...] = ()) -> TermList:
     return TermList(tuple(terms.values()), tuple(dict.fromkeys(historical)))
 
 
+_CONTEXT = 120  # characters looked at on each side of a term (a sentence, bounded)
 _CLAUSE_BREAK = "，,；;。！？!?：:"
 _SENTENCE_BREAK = "；;。！？!?"
 
 
 def _around(text: str, start: int, end: int, breaks: str) -> tuple[str, str]:
-    a = max(text.rfind(c, 0, start) for c in breaks) + 1
-    found = [p for p in (text.find(c, end) for c in breaks) if p >= 0]
-    return text[a:start], text[end : min(found) if found else len(text)]
+    floor, ceiling = max(0, start - _CONTEXT), min(len(text), end + _CONTEXT)
+    a = max(floor, *(text.rfind(c, floor, start) + 1 for c in breaks))
+    found = [p for p in (text.find(c, end, ceiling) for c in breaks) if p >= 0]
+    return text[a:start], text[end : min(found) if found else ceiling]
 
 
 def _framed(forms: Sequence[str], before: str, after: str) -> bool:
@@ -579,7 +581,8 @@ _DATED = re.compile(r"(19|20)\d\d年(?!度)|[〇一二][〇一二三四五六七
 
 def _dated(text: str, pos: int) -> bool:
     """A term with no frame, in a clause that names its own past year, is history."""
-    start = max(text.rfind(c, 0, pos) for c in "。；！？，") + 1
+    floor = max(0, pos - _CONTEXT)
+    start = max(floor, *(text.rfind(c, floor, pos) + 1 for c in "。；！？，"))
     return bool(_DATED.search(text[start:pos]))
 
 

@@ -12,6 +12,7 @@ written as 第三，) is that level in a mixed style.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ _CN_VALUE = {
 SENTENCE_END = "。！？!?"
 _SENTENCE_END_RE = re.compile(r"[。！？!?]")
 _ITEM_END_RE = re.compile(r"[。！？!?；;]")
+_HANDOFF_END = re.compile(r"[。！？!?：:]")
 
 
 def cn_to_int(text: str) -> int | None:
@@ -225,10 +227,10 @@ def handoff_in(text: str) -> tuple[str, int | None] | None:
         found = m
     if found is None:
         return None
-    a = max(key.rfind(c, 0, found.start()) for c in "。！？!?；;") + 1
-    ends = _SENTENCE_END_RE.search(key, found.end())
-    colon = re.compile(r"[：:]").search(key, found.end())
-    b = min(x.end() for x in (ends, colon) if x) if (ends or colon) else len(key)
+    floor = max(0, found.start() - 120)
+    a = max(floor, *(key.rfind(c, floor, found.start()) + 1 for c in "。！？!?；;"))
+    stop = _HANDOFF_END.search(key, found.end(), found.end() + 120)
+    b = stop.end() if stop else min(len(key), found.end() + 120)
     n = found.group("n")
     count = cn_to_int(n) if n and n != "几" else None
     return text[a:b].strip("，, "), count
@@ -236,7 +238,7 @@ def handoff_in(text: str) -> tuple[str, int | None] | None:
 
 def heading_label(text: str, start: int, limit: int, *, inline: bool = False) -> str:
     """A heading: from the mark up to the first full stop (an item: or semicolon), or the whole paragraph."""
-    rest = text[start:]
+    rest = text[start : start + 4 * limit]
     m = (_ITEM_END_RE if inline else _SENTENCE_END_RE).search(rest)
     head = rest[: m.start()] if m else rest
     return head if len(head) <= limit else head[:limit] + "…"
@@ -275,9 +277,13 @@ class Outline:
     markers: list[Marker] = field(default_factory=list)  # over the body
     closing_index: int | None = None  # in the body
 
+    @functools.cached_property
+    def joined(self) -> str:
+        return "".join(self.body)
+
     def segment(self, n: Node) -> str:
         """The text under a node, marker included, up to the next node of its level."""
-        return "".join(self.body)[n.offset : n.offset + n.characters]
+        return self.joined[n.offset : n.offset + n.characters]
 
     @property
     def numbering(self) -> str:
