@@ -92,10 +92,11 @@ def check(skeleton_dirs: tuple[Path, ...], bank_dirs: tuple[Path, ...]) -> None:
     import sys
 
     from ..loaders import check_skeleton_slots, load_bank, load_skeletons
+    from ..redpen import bank_findings
 
     skels = load_skeletons(skeleton_dirs)
     bank = load_bank(bank_dirs)
-    problems = check_skeleton_slots(skels.values(), bank)
+    problems = check_skeleton_slots(skels.values(), bank) + bank_findings(bank)
     for p in problems:
         click.echo(f"错误：{p}", err=True)
     n_variants = sum(1 for _ in bank.all_candidates())
