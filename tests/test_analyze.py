@@ -293,3 +293,41 @@ def test_unsure_noise_is_kept_and_said():
     result = clean("在某会上的讲话\n同志们：\n" + long_sentence)
     assert long_sentence in result.paragraphs
     assert result.kept and "已保留" in result.kept[0][1]
+
+
+@pytest.mark.parametrize(
+    ("line", "noise", "speech"),
+    [
+        ("要把责任压实到人。（注册会员后可阅读全文）", "注册会员", "要把责任压实到人。"),
+        ("要把责任压实到人。更多精彩范文请访问本站", "范文", "要把责任压实到人。"),
+        ("本文由网友投稿，仅供参考。要把责任压实到人。", "仅供参考", "要把责任压实到人。"),
+        ("要把责任压实到人。 SVIP 3.2MB 2022/11/05 12:30 下载", "SVIP", "要把责任压实到人。"),
+        ("要把责任压实到人。- 12 -要抓好督促检查。", "- 12 -", "要把责任压实到人。要抓好督促检查。"),
+        ("要把责任压实到人，抓好督促检(jiǎn)查。", "jiǎn", "要把责任压实到人，抓好督促检查。"),
+        ("要把责任压实到人。<div class=\"c\">要抓好督促检查。</div>", "div", "要抓好督促检查。"),
+        ("要把责任压实到人。&nbsp;要抓好督促检查。", "nbsp", "要把责任压实到人。"),
+        ("要把责任压实到人。••••••", "•", "要把责任压实到人。"),
+        ("要把责任压实到人，把任务分解到岗。第 3 页 共 9 页", "页", "要把责任压实到人，把任务分解到岗。"),
+    ],
+)
+def test_noise_shapes_go_and_the_speech_stays(line, noise, speech):
+    text = "在全县某项工作会议上的讲话\n同志们：\n" + line
+    result = clean(text)
+    body = "\n".join(result.paragraphs)
+    assert noise not in body, body
+    assert speech in body, body
+    assert result.removed or "&" in line  # an entity is decoded, not removed
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "要做好党报党刊订阅工作，关注群众反映强烈的问题。",
+        "要把上传下达的渠道理顺，把2.5万元经费用好。",
+        "要推广“1+N”工作法，让3个示范点各有特色。",
+        "我们要分享经验、整理资料，把下载的学习材料发到每个支部。",
+    ],
+)
+def test_speech_with_site_like_words_is_kept(line):
+    result = clean("在全县某项工作会议上的讲话\n同志们：\n" + line)
+    assert result.paragraphs[-1] == line and result.removed == []
