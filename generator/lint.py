@@ -654,7 +654,11 @@ def lint_paragraphs(
     """
     terms = terms or load_terms()
     speech = outline(paragraphs)
-    markers = [dataclasses.replace(mk, paragraph=mk.paragraph + speech.start) for mk in speech.markers]
+    at = speech.start
+    markers = [
+        Marker(mk.paragraph + at, mk.pos, mk.level, mk.style, mk.value, mk.text, mk.inline, mk.parent)
+        for mk in speech.markers
+    ]
     findings = [
         *check_placeholders(paragraphs),
         *check_counts(paragraphs, markers, speech),

@@ -140,6 +140,12 @@ def _raw_marks(index: int, text: str) -> list[Marker]:
     return unique
 
 
+def opens_with_number(text: str) -> bool:
+    """The paragraph opens with a heading or item number (一、 （一） 1. 第一， 一是)."""
+    head = recognition_form(text[:8])
+    return any(pattern.match(head) for _, pattern in _BLOCK) or bool(_INLINE_LEAD.match(head))
+
+
 def find_markers(paragraphs: Sequence[str]) -> list[Marker]:
     """Every numbering mark with its place in the hierarchy, in reading order.
 
@@ -297,7 +303,7 @@ def _head(paras: Sequence[str]) -> tuple[int | None, int | None, str | None]:
         if is_salutation(p):
             sal = i
             break
-        if find_markers([p]) and not find_markers([p])[0].inline:
+        if opens_with_number(p):
             break
     zone = paras[: sal if sal is not None else min(3, len(paras))]
     title = next((i for i, p in enumerate(zone) if is_title(p)), None)
