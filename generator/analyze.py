@@ -15,7 +15,8 @@ import re
 import yaml
 
 from .cleaning import Cleaned, clean
-from .structure import Node, Outline, outline
+from .script import recognition_form
+from .structure import HANDOFF, Node, Outline, outline
 
 __all__ = ["Cleaned", "Node", "Outline", "bank_data", "clean", "format_outline", "outline", "skeleton_data"]
 
@@ -164,6 +165,17 @@ def _item(o: Outline, n: Node) -> dict[str, str]:
     return {"head": templatize(head), "text": templatize(rest) or "{{ ph('展开内容') }}"}
 
 
+def handoff_template(sentence: str) -> str:
+    """The hand-off as a template: the count it announces (三点, 两个问题, 3个方面) becomes the draft's own."""
+    found = None
+    for m in HANDOFF.finditer(recognition_form(sentence)):
+        found = m
+    if found is None or not found.group("n") or found.group("n") == "几":
+        return templatize(sentence)
+    a, b = found.span("n")
+    return templatize(sentence[:a]) + "{{ points_cn }}" + templatize(sentence[b:])
+
+
 def bank_data(o: Outline, stem: str) -> dict[str, object]:
     """Candidate phrases by slot, from the speech's own text, for a person to review."""
     sid = _slot_id(stem)
@@ -172,7 +184,7 @@ def bank_data(o: Outline, stem: str) -> dict[str, object]:
         for k, text in enumerate(o.opening, start=1):
             entries.append(_entry(f"{sid}.opening.{k}", "opening.purpose", [templatize(text)]))
     if o.handoff:
-        handoff = re.sub(r"[一二三四五六七八九十两几]+点", "{{ points_cn }}点", templatize(o.handoff))
+        handoff = handoff_template(o.handoff)
         entries.append(
             _entry(
                 f"{sid}.handoff",

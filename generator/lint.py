@@ -281,7 +281,7 @@ def check_counts(
                     "error",
                     "count",
                     handoff_at + 1,
-                    f"宣布讲{said}点（{speech.handoff[-12:]}），后文实有 {len(speech.points)} 个一级标题",
+                    f"宣布讲{cn(said) if said < 100 else said}点，后文实有 {len(speech.points)} 个一级标题",
                     speech.handoff[:40],
                 )
             )

@@ -214,7 +214,11 @@ def test_corpus_outline(name):
     assert [len(p.children) for p in o.points] == want["children"]
     assert o.closing and o.closing.startswith(want["closing"])
     assert all(want["closing"] not in p for p in o.opening), "the opening is not the closing"
-    assert o.unclassified == [] and o.numbering_notes == []
+    assert o.unclassified == []
+    notes = want.get("notes", [])
+    assert len(o.numbering_notes) == len(notes), o.numbering_notes
+    for note in notes:
+        assert any(note in n for n in o.numbering_notes), (note, o.numbering_notes)
     text = "\n".join(cleaned.paragraphs)
     for noise in want["noise"]:
         assert noise not in text, noise
@@ -245,6 +249,14 @@ def test_cli_on_a_one_line_copy_reports_what_it_did():
     assert "恢复分段" in res.output and "请核对" in res.output
     assert "删除（页码标记）：—3—" in res.output
     assert "三、压实责任，把工作机制建得更牢一些（" in res.output
+
+
+def test_handoff_count_becomes_the_drafts_own():
+    from generator.analyze import handoff_template
+
+    assert handoff_template("我强调3个方面的问题。") == "我强调{{ points_cn }}个方面的问题。"
+    assert handoff_template("下面，我讲两个问题：") == "下面，我讲{{ points_cn }}个问题："
+    assert handoff_template("我再强调以下几点：") == "我再强调以下几点："
 
 
 def test_traditional_script_is_read_but_kept():
@@ -304,7 +316,7 @@ def test_unsure_noise_is_kept_and_said():
         ("要把责任压实到人。 SVIP 3.2MB 2022/11/05 12:30 下载", "SVIP", "要把责任压实到人。"),
         ("要把责任压实到人。- 12 -要抓好督促检查。", "- 12 -", "要把责任压实到人。要抓好督促检查。"),
         ("要把责任压实到人，抓好督促检(jiǎn)查。", "jiǎn", "要把责任压实到人，抓好督促检查。"),
-        ("要把责任压实到人。<div class=\"c\">要抓好督促检查。</div>", "div", "要抓好督促检查。"),
+        ('要把责任压实到人。<div class="c">要抓好督促检查。</div>', "div", "要抓好督促检查。"),
         ("要把责任压实到人。&nbsp;要抓好督促检查。", "nbsp", "要把责任压实到人。"),
         ("要把责任压实到人。••••••", "•", "要把责任压实到人。"),
         ("要把责任压实到人，把任务分解到岗。第 3 页 共 9 页", "页", "要把责任压实到人，把任务分解到岗。"),
