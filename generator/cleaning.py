@@ -86,7 +86,8 @@ _SPLIT_BEFORE = re.compile(
 )
 _HEAD_MARK = re.compile(rf"^(?:{_N}、|[（(]{_N}[）)]|第{_N}[，、,]|{_N}是要?)")
 _STARTS_MARK = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[，、,]|[（(][一二三四五六七八九十]+[）)]|同志们)"
+    r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[，、,]|[（(][一二三四五六七八九十\d]+[）)]|同志们"
+    r"|\d{1,2}[.．、](?!\d))"
 )
 _SUB_MARK = re.compile(r"[（(]一[）)]")
 # How a body starts after a heading that lost its line break.
@@ -343,9 +344,12 @@ def restore(pieces: list[_Piece], removed: list[tuple[str, str]], notes: list[tu
     joined = 0
     seen_head: set[str] = set()
     salutation_seen = False
+    body_seen = False  # a sentence or a numbered line: the head (title, byline, date) is over
     for p in split:
         line = p.text
         key = recognition_form(line)
+        in_head = not salutation_seen and not body_seen
+        body_seen = body_seen or len(line) > 60 or bool(_STOP.search(key) or _STARTS_MARK.match(key))
         if not salutation_seen:
             if is_salutation(line):
                 salutation_seen = True
@@ -372,7 +376,12 @@ def restore(pieces: list[_Piece], removed: list[tuple[str, str]], notes: list[tu
                 joined += 1
                 seen_head.add(re.sub(r"\s", "", recognition_form(short + line)))
                 continue
-            broken = not prev.parts[-1].endswith(END) and not prev.is_heading() and not is_title(line)
+            broken = (
+                not in_head
+                and not prev.parts[-1].endswith(END)
+                and not prev.is_heading()
+                and not is_title(line)
+            )
             page = _PAGE_PREFIX.match(line)
             if broken and page and not _PAGE_PREFIX.match(prev.parts[0]):
                 removed.append((page.group().strip(), "页码标记"))

@@ -146,18 +146,20 @@ def opens_with_number(text: str) -> bool:
     return any(pattern.match(head) for _, pattern in _BLOCK) or bool(_INLINE_LEAD.match(head))
 
 
-def find_markers(paragraphs: Sequence[str]) -> list[Marker]:
+def find_markers(paragraphs: Sequence[str], begin: tuple[int, int] = (0, 0)) -> list[Marker]:
     """Every numbering mark with its place in the hierarchy, in reading order.
 
     A paragraph-opening mark's level comes from the order in which its style first opened a
     paragraph (from the first paragraph that opens with a number one); a style whose first use
     continues an open sequence joins that sequence's level. Marks inside a paragraph sit under the
-    deepest open heading.
+    deepest open heading. `begin` (paragraph, position), the end of the hand-off, lets a list in the
+    opening (过去一年：一是……二是……) stay out of the hierarchy.
     """
     raw: list[Marker] = []
     for i, text in enumerate(paragraphs):
         raw.extend(_raw_marks(i, recognition_form(text)))
-    start = next((k for k, mk in enumerate(raw) if not mk.inline and mk.value == 1), len(raw))
+    ones = [k for k, mk in enumerate(raw) if not mk.inline and mk.value == 1]
+    start = next((k for k in ones if (raw[k].paragraph, raw[k].pos) >= begin), ones[0] if ones else len(raw))
     rank: dict[str, int] = {}
     stack: list[tuple[int, int, int]] = []  # (rank, index in out, value)
     out: list[Marker] = []
@@ -296,6 +298,23 @@ class Outline:
         return self.points[0].style if self.points else "一、"
 
 
+def _handoff_end(body: Sequence[str]) -> tuple[int, int]:
+    """Where the hand-off ends, among the paragraphs before the first 一、 heading (or the first ten)."""
+    first = next((i for i, p in enumerate(body) if _BLOCK[0][1].match(recognition_form(p[:6]))), None)
+    end = (0, 0)
+    for i, p in enumerate(body[: first if first is not None else 10]):
+        key = recognition_form(p)
+        for m in HANDOFF.finditer(key):
+            end = (i, m.end())
+    return end
+
+
+_BYLINE = re.compile(
+    r"^[（(]?[\d〇○一二三四五六七八九十零]{2,4}年[\d〇○一二三四五六七八九十零]{1,2}月[\d〇○一二三四五六七八九十零]{1,3}日[）)]?$"
+    r"|^[\u4e00-\u9fff·]{2,16}$"
+)
+
+
 def _head(paras: Sequence[str]) -> tuple[int | None, int | None, str | None]:
     """(title index, salutation index, salutation text) among the first paragraphs."""
     sal = None
@@ -307,6 +326,8 @@ def _head(paras: Sequence[str]) -> tuple[int | None, int | None, str | None]:
             break
     zone = paras[: sal if sal is not None else min(3, len(paras))]
     title = next((i for i, p in enumerate(zone) if is_title(p)), None)
+    if title and paras[title].startswith("——") and not _SENTENCE_END_RE.search(paras[title - 1]):
+        title -= 1  # 主标题 above ——在……上的讲话
     if title is None and sal is not None and sal > 0:
         last = paras[sal - 1]
         if len(last) <= 60 and not _SENTENCE_END_RE.search(last):
@@ -320,13 +341,15 @@ def outline(paragraphs: Sequence[str]) -> Outline:
     title_idx, sal, salutation = _head(paras)
     head_end = sal if sal is not None else (title_idx + 1 if title_idx is not None else 0)
     for i in range(head_end):
-        if i != title_idx:
+        after_title = title_idx is not None and i > title_idx
+        subtitle = title_idx is not None and i == title_idx + 1 and paras[i].startswith("——")
+        if i != title_idx and not subtitle and not (after_title and _BYLINE.match(paras[i])):
             unclassified.append(f"第 {i + 1} 段（称呼之前，未识别为标题）：{paras[i][:30]}")
     start = (sal + 1) if sal is not None else head_end
     body = paras[start:]
     if salutation is None and body and _OPENING_ADDRESS.match(recognition_form(body[0])):
         salutation = body[0][:4]  # 同志们，今天…: the address opens the first paragraph
-    markers = find_markers(body)
+    markers = find_markers(body, _handoff_end(body))
     points_at = [mk.paragraph for mk in markers if mk.level == 1 and not mk.inline]
     first_top = points_at[0] if points_at else len(body)
     last_block = max((mk.paragraph for mk in markers if mk.level >= 1 and not mk.inline), default=-1)

@@ -343,3 +343,28 @@ def test_noise_shapes_go_and_the_speech_stays(line, noise, speech):
 def test_speech_with_site_like_words_is_kept(line):
     result = clean("在全县某项工作会议上的讲话\n同志们：\n" + line)
     assert result.paragraphs[-1] == line and result.removed == []
+
+
+def test_a_list_in_the_opening_stays_out_of_the_points():
+    text = SECOND.replace(
+        "今天的会议是县委研究决定召开的。",
+        "今天的会议是县委研究决定召开的。过去一年主要抓了三件事：\n一是建强班子。\n二是规范制度。\n三是培育典型。\n",
+    )
+    o = outline(clean(text).paragraphs)
+    assert [p.marker for p in o.points] == ["第一，", "第二，", "第三，", "第四，"]
+    assert o.announced_points == 4 and o.numbering_notes == [] and o.unclassified == []
+
+
+def test_main_title_subtitle_and_byline():
+    text = (
+        "凝心聚力抓党建 砥砺奋进谱新篇\n——在全县组织工作会议上的讲话\n县委书记 王某某\n（2025年2月10日）\n"
+        + SECOND.split("\n", 1)[1]
+    )
+    o = outline(clean(text).paragraphs)
+    assert o.title == "凝心聚力抓党建砥砺奋进谱新篇"
+    assert o.unclassified == [] and len(o.points) == 4
+
+
+def test_an_arabic_item_after_a_line_without_punctuation_starts_a_paragraph():
+    paragraphs = clean("在某会上的讲话\n同志们：\n一、主要做法\n1.建立台账\n2.定期调度").paragraphs
+    assert paragraphs[-3:] == ["一、主要做法", "1.建立台账", "2.定期调度"]
