@@ -331,9 +331,9 @@ class _Para:
         if self.stop:
             return False
         short = self.short_text()
-        return bool(_STARTS_MARK.match(recognition_form(self.parts[0]))) or (
-            short is not None and is_title(short)
-        )
+        first = recognition_form(self.parts[0])
+        numbered = bool(_STARTS_MARK.match(first)) and not first.startswith("同志们")
+        return numbered or (short is not None and is_title(short))
 
 
 def restore(pieces: list[_Piece], removed: list[tuple[str, str]], notes: list[tuple[str, str]]) -> Cleaned:
