@@ -368,3 +368,13 @@ def test_main_title_subtitle_and_byline():
 def test_an_arabic_item_after_a_line_without_punctuation_starts_a_paragraph():
     paragraphs = clean("在某会上的讲话\n同志们：\n一、主要做法\n1.建立台账\n2.定期调度").paragraphs
     assert paragraphs[-3:] == ["一、主要做法", "1.建立台账", "2.定期调度"]
+
+
+def test_the_readme_example_is_what_analyze_prints(tmp_path):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    section = readme.split("A one-line copy from a document site", 1)[1]
+    speech, printed = re.findall(r"```text\n(.*?)\n```", section, flags=re.S)[:2]
+    path = tmp_path / "copied.txt"
+    path.write_text(speech, "utf-8")
+    res = CliRunner().invoke(main, ["analyze", str(path)])
+    assert res.exit_code == 0 and res.output.strip() == printed.strip()
