@@ -39,7 +39,8 @@ _SITE_VOICE = re.compile(
     r"希望对(?:你|您|大家)有所?帮助|推荐(?:访问|阅读|下载)|相关(?:推荐|阅读|文章|范文)|热门(?:推荐|文章)|"
     r"更多(?:精彩|相关|范文)|本文(?:由|来源|系|来自)|文章来源|原文(?:链接|地址)|阅读全(?:部|文)|"
     r"(?:查看|展开)全文|点击(?:查看|下载|阅读|进入)|需要先?登[录陆]|会员(?:群|资料|专享|免费|上传|下载|权益)|"
-    r"文库|范文网|公众号|微信号|微信群|QQ|qq群|扫码|二维码|淘宝|客服|禁止外传|倒卖|如有侵权|版权(?:所有|归)|"
+    r"文库|范文网|(?:QQ|qq|微信|VX|vx)(?:群|号)?[：:\s]*\d{5,}|(?:QQ|qq)群|禁止外传|倒卖|如有侵权|版权(?:所有|归)|"
+    r"(?:关注|搜索)(?:微信)?公众号|扫码(?:关注|下载|购买|加入|领取)|"
     r"(?:禁止|谢绝|未经允许)转载|转载(?:请|须)|www\.|https?://|\.com\b|\.cn\b|\.net\b|下载券|付费"
 )
 # A longer sentence holding site words is more likely speech quoting them: kept, and said.
@@ -49,8 +50,12 @@ _TITLE_END = re.compile(r"(?:讲话|发言|致辞|讲稿|党课)(?:[（(][^）)]
 # How a title begins (在全县……会议上的讲话): a line that does is a title's first half, not a preface.
 _TITLE_START = re.compile(r"^(?:——)?(?:在|关于|致)")
 _LEAD_IN = re.compile(r"下面是|以下是|下文是|本篇|这篇|推荐访问|相关推荐|更多")
+# Words a site uses and a speech may use too (用好微信公众号, 扫码亮码): site text only in the company of
+# site words, in the stretch before the title.
 # Words that a site uses but a speech may use too: noise only in the company of site text.
-_WEAK = re.compile(r"订阅|免费|下载|关注|原创|整理|咨询|举报|分享|平台|权益|迭代|会员|资料|上传|群[：:]")
+_WEAK = re.compile(
+    r"订阅|免费|下载|关注|原创|整理|咨询|举报|分享|平台|权益|迭代|会员|资料|上传|群[：:]|公众号|微信|QQ|qq|扫码|二维码|客服"
+)
 
 # Badges a page shows around a document: VIP marks, counters, file sizes, upload dates, buttons.
 _ATOM = (
@@ -62,6 +67,9 @@ _ATOM = (
 )
 _UI_WORD = r"海报|收藏|分享|举报|下载|打印|评论|点赞|浏览(?:量|次数)?|阅读量|页数|字数|格式"
 _BADGES = re.compile(rf"(?:(?:{_UI_WORD})\s*){{0,4}}(?:{_ATOM})(?:\s*(?:{_ATOM}|{_UI_WORD})){{0,12}}")
+_LONE_COUNT = re.compile(
+    r"^\s*\d+\+\s*$"
+)  # 10+ alone may be speech (10+个示范点); 999+ beside a badge is not
 _UI_ONLY = re.compile(rf"^(?:{_UI_WORD}|[\s|·/\d+])+$")
 _PROMPT = re.compile(
     r"[（(【\[]([^（）()【】\[\]]{0,40}?(?:登[录陆]|阅读|下载|付费|购买|点击|会员|VIP|全文)[^（）()【】\[\]]{0,40}?)[）)】\]]"
@@ -164,9 +172,29 @@ def _site_sentences(text: str, removed: list[tuple[str, str]], kept: list[tuple[
 
 def _spans(pattern: re.Pattern[str], text: str, why: str, removed: list[tuple[str, str]]) -> str:
     key = recognition_form(text)
-    spans = [(m.start(), m.end()) for m in pattern.finditer(key) if m.group().strip()]
+    spans = [
+        (m.start(), m.end())
+        for m in pattern.finditer(key)
+        if m.group().strip() and not (pattern is _BADGES and _LONE_COUNT.match(m.group()))
+    ]
     for a, b in spans:
         removed.append((text[a:b], why))
+    return _cut(text, spans) if spans else text
+
+
+def _page_numbers_inside(text: str, removed: list[tuple[str, str]], kept: list[tuple[str, str]]) -> str:
+    """A number with 、 between two words of a sentence is a page number copied in, unless it may be
+    an item of a list (1、, or the next after an earlier N-1、 nearby): that one is kept, and said."""
+    spans = []
+    for m in _PAGE_INSIDE.finditer(text):
+        n = int(m.group()[:-1])
+        if n == 1 or f"{n - 1}{m.group()[-1]}" in text[max(0, m.start() - 300) : m.start()]:
+            kept.append(
+                (text[max(0, m.start() - 6) : m.end() + 6], "句中的编号，可能是条目也可能是页码，已保留")
+            )
+            continue
+        spans.append((m.start(), m.end()))
+        removed.append((m.group(), "页码标记"))
     return _cut(text, spans) if spans else text
 
 
@@ -213,7 +241,7 @@ def strip_noise(text: str) -> tuple[list[_Piece], list[tuple[str, str]], list[tu
                 site_lines.add(number)
             line = _spans(_BADGES, line, "网页标记（会员、计数、大小、日期）", removed)
             line = _spans(_PAGE_SPAN, line, "页码标记", removed)
-            line = _spans(_PAGE_INSIDE, line, "页码标记", removed)
+            line = _page_numbers_inside(line, removed, kept)
             line = _spans(_PINYIN, line, "注音", removed)
             line = _dots(line, removed, kept).strip()
             if line and not _PAGE_LINE.match(line):

@@ -338,6 +338,8 @@ def test_noise_shapes_go_and_the_speech_stays(line, noise, speech):
         "要把上传下达的渠道理顺，把2.5万元经费用好。",
         "要推广“1+N”工作法，让3个示范点各有特色。",
         "我们要分享经验、整理资料，把下载的学习材料发到每个支部。",
+        "要用好微信公众号和党员群，扫码亮码要规范，在淘宝村建好电商党支部。",
+        "今年要打造10+个示范点，抓好两件事：1、建好台账2、定期调度。",
     ],
 )
 def test_speech_with_site_like_words_is_kept(line):
