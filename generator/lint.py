@@ -1,10 +1,11 @@
 """Quality checks for any speech: what to fix before a draft goes to the leader.
 
 Pure functions over a list of paragraphs, so `speechdraft lint` (any file) and
-`speechdraft generate` (its own output) run exactly the same checks. Each
-finding names the paragraph (1-based, as counted in the file's non-empty
-paragraphs) and carries a level: an `error` must be fixed, a `warning` should
-be looked at, an `info` is for the record.
+`speechdraft generate` (its own output) run exactly the same checks, over the
+paragraphs and outline `analyze` reads (generator/cleaning.py, structure.py).
+Each finding names the paragraph (1-based, as restored) and, for a file, the
+line it starts on; its level: an `error` must be fixed, a `warning` should be
+looked at, an `info` is for the record.
 """
 
 from __future__ import annotations

@@ -101,10 +101,6 @@ class Marker:
     parent: int = -1
 
 
-def _inline_style(digits_tail: str) -> str:
-    return "一要" if digits_tail in ("要", "要靠") else "一是"
-
-
 def _raw_marks(index: int, text: str) -> list[Marker]:
     """Every mark in one paragraph (recognition form), before the hierarchy is known."""
     out: list[Marker] = []
@@ -117,8 +113,8 @@ def _raw_marks(index: int, text: str) -> list[Marker]:
             break
     for m in _INLINE_LEAD.finditer(text):
         value = cn_to_int(m.group(1))
-        if value and value <= 12 and not (out and m.start(1) == 0 and out[0].style == "一、"):
-            style = _inline_style(m.group(2)) if m.group(2) != "则" else "一是"
+        if value and value <= 12:
+            style = "一要" if m.group(2) in ("要", "要靠") else "一是"  # 一是要 and 一则 number as 一是
             out.append(Marker(index, m.start(1), 0, style, value, m.group(), inline=m.start(1) > 0))
     for pattern, style in ((_INLINE_FIRST, "第一，"), (_INLINE_PAREN, "（1）"), (_INLINE_ARABIC, "1.")):
         for m in pattern.finditer(text):
@@ -408,7 +404,7 @@ def outline(paragraphs: Sequence[str]) -> Outline:
             unclassified.append(f"结尾之后的段落：{p[:30]}")
     elif body:
         unclassified.append("未找到以“同志们，”开头的结尾段")
-    from .lint import check_numbering
+    from .lint import check_numbering  # lint builds on this module; imported here, not at the top
 
     notes = [f.format() for f in check_numbering(body[:end], in_body) if f.level == "error"]
     if announced is not None and announced != len(points):
