@@ -46,6 +46,9 @@ _SITE_VOICE = re.compile(
 # A longer sentence holding site words is more likely speech quoting them: kept, and said.
 _SITE_SENTENCE_MAX = 80
 _STOP = re.compile(r"[。！？!?]")
+_STRUCTURE = re.compile(
+    r"[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十])|[（(][一二三四五六七八九十]{1,3}[）)]|同志们[，,：:！!]"
+)
 _TITLE_END = re.compile(r"(?:讲话|发言|致辞|讲稿|党课)(?:[（(][^）)]{0,20}[）)])?")
 # How a title begins (在全县……会议上的讲话): a line that does is a title's first half, not a preface.
 _TITLE_START = re.compile(r"^(?:——)?(?:在|关于|致)")
@@ -93,16 +96,20 @@ _SPLIT_BEFORE = re.compile(
     rf"{_AFTER_STOP}(?={_N}、(?![一二三四五六七八九十])|[（(]{_N}[）)]|同志们[，,！!])"
 )
 _HEAD_MARK = re.compile(rf"^(?:{_N}、|[（(]{_N}[）)]|第{_N}[，、,]|{_N}是要?)")
+_ADDRESS_AFTER_TITLE = re.compile(r"^[^。！？!?]{4,60}?(?:讲话|发言|致辞|讲稿)(?=同志们[，,！!])")
 _STARTS_MARK = re.compile(
     r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[，、,]|[（(][一二三四五六七八九十\d]+[）)]|同志们"
     r"|\d{1,2}[.．、](?!\d))"
 )
-_SUB_MARK = re.compile(r"[（(]一[）)]")
+# A first sub-mark glued to its heading (……的紧迫感第一，覆盖面……): where the heading ends.
+_SUB_MARK = re.compile(r"[（(]一[）)]|第一[，、,]|1[.．、](?!\d)|[（(]1[）)]|一是|一要|首先[，,]")
 # How a body starts after a heading that lost its line break.
 _BODY_OPENER = re.compile(
-    r"今年以来|近年来|去年以来|一年来|多年来|长期以来|一段时间以来|当前|目前|近期|这些年|过去一年|今年|去年|"
-    r"从[^，。]{1,8}(?:看|来看)|我们|我[县市区镇乡]|各级|各[地单部镇乡街]|全[县市区镇乡]|有的|少数|个别|"
-    r"这次|这项|实践证明|事实证明|[（(][一二三四五六七八九十][）)]|一是|一要|首先|第一[，,]"
+    r"今年以来|近年来|近几年|去年以来|一年来|多年来|长期以来|一段时间以来|当前|目前|近期|这些年|过去一年|今年|去年|"
+    r"从[^，。]{1,8}(?:看|来看)|总的来看|总体来看|实践证明|事实证明|随着|面对|针对|按照|根据|对照|"
+    r"我们|我[县市区镇乡]|各级|各位|各[地单部镇乡街村]|全[县市区镇乡]|有的|(?:少数|个别)(?:党员|干部|单位|地方|同志)|"
+    r"在[^，,。；]{2,12}(?:期间|时期|以来|过程中|工作中)[，,]|"
+    r"这次|这一年|这项|要(?:把|用好|加强|坚持|强化|落实|抓好|做好|建立|完善|推动|注重|切实|进一步)"
 )
 
 
@@ -158,9 +165,13 @@ def _site_sentences(text: str, removed: list[tuple[str, str]], kept: list[tuple[
             a = sal.end()
         e = _STOP.search(key, m.end(), m.end() + _SITE_SENTENCE_MAX + 1)
         b = e.end() if e else min(len(key), m.end() + _SITE_SENTENCE_MAX + 1)
-        nxt = SALUTATION_INLINE.search(key, m.end(), b)
-        if nxt is not None:
-            b = nxt.start()
+        for boundary in (SALUTATION_INLINE, _STRUCTURE):
+            nxt = boundary.search(key, m.end(), b)
+            if nxt is not None:
+                b = nxt.start()  # the site's text never runs into a heading or an address
+        for hm in _STRUCTURE.finditer(key, a, m.start()):
+            # Speech structure before the site's words: they start at their own lead-in, or at themselves.
+            a = lead.start() if lead is not None and lead.start() >= hm.end() else m.start()
         if b - a > _SITE_SENTENCE_MAX:
             kept.append((text[a:b][:40], "含网站用语，但句子较长，疑为正文，已保留"))
         else:
@@ -297,6 +308,9 @@ def _split_line(piece: _Piece, first: bool, notes: list[tuple[str, str]]) -> lis
         sal = SALUTATION_INLINE.search(key)
         if sal and not re.search(r"[。！？!?]", key[: sal.start()]):
             cuts.update({sal.start(), sal.end()})
+        address = _ADDRESS_AFTER_TITLE.search(key)
+        if address and not sal:
+            cuts.add(address.end())  # ……上的讲话同志们，今天……: the title, then the opening
     cuts.update(m.start() for m in _SPLIT_BEFORE.finditer(key))
     bounds = sorted(c for c in cuts if 0 < c < len(text))
     parts = [text[a:b] for a, b in zip([0, *bounds], [*bounds, len(text)], strict=True)]
@@ -320,12 +334,12 @@ def _unglue(text: str, notes: list[tuple[str, str]]) -> tuple[str, str]:
         return text, ""
     stop = re.compile(r"[。！？!?：:；;]").search(key)
     first = stop.start() if stop else len(key)
-    sub = _SUB_MARK.search(key, m.end() + 4, first)
+    sub = _SUB_MARK.search(key, m.end() + 3, first)
     if sub:
         return text[: sub.start()], text[sub.start() :]
-    if first - m.end() <= 36:
+    if first - m.end() <= 10:
         return text, ""
-    for o in _BODY_OPENER.finditer(key, m.end() + 6, min(first, m.end() + 40)):
+    for o in _BODY_OPENER.finditer(key, m.end() + 3, min(first, m.end() + 40)):
         if key[o.start() - 1] not in "，,、":
             notes.append(
                 (
@@ -334,6 +348,8 @@ def _unglue(text: str, notes: list[tuple[str, str]]) -> tuple[str, str]:
                 )
             )
             return text[: o.start()], text[o.start() :]
+    if first - m.end() > (16 if stop else 30):
+        notes.append((text[:24], "标题可能与正文相连，未能确定分界，请核对"))
     return text, ""
 
 
@@ -382,6 +398,10 @@ def restore(pieces: list[_Piece], removed: list[tuple[str, str]], notes: list[tu
             if is_salutation(line):
                 salutation_seen = True
             else:
+                half = len(line) // 2
+                if half >= 6 and len(line) % 2 == 0 and key[:half] == key[half:]:
+                    removed.append((line[half:], "重复的标题行"))  # a title copied twice onto one line
+                    line, key = line[:half], key[:half]
                 norm = re.sub(r"\s", "", key)
                 if norm in seen_head:
                     removed.append((line, "重复的标题行"))

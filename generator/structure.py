@@ -155,7 +155,11 @@ def find_markers(paragraphs: Sequence[str], begin: tuple[int, int] = (0, 0)) -> 
     for i, text in enumerate(paragraphs):
         raw.extend(_raw_marks(i, recognition_form(text)))
     ones = [k for k, mk in enumerate(raw) if not mk.inline and mk.value == 1]
-    start = next((k for k in ones if (raw[k].paragraph, raw[k].pos) >= begin), ones[0] if ones else len(raw))
+    start = next((k for k in ones if (raw[k].paragraph, raw[k].pos) >= begin), None)
+    if start is None and begin > (0, 0):
+        start = _items_as_points(raw, begin)
+    if start is None:
+        start = ones[0] if ones else len(raw)
     rank: dict[str, int] = {}
     stack: list[tuple[int, int, int]] = []  # (rank, index in out, value)
     out: list[Marker] = []
@@ -172,7 +176,7 @@ def find_markers(paragraphs: Sequence[str], begin: tuple[int, int] = (0, 0)) -> 
             if same is not None and stack[same][2] == mk.value - 1 and mk.style not in UNCHECKED_STYLES:
                 del stack[same + 1 :]
                 sibling = out[stack[same][1]]
-                out.append(_with(mk, sibling.level, sibling.parent, inline=True))
+                out.append(_with(mk, sibling.level, sibling.parent, inline=sibling.inline))
                 stack[same] = (stack[same][0], len(out) - 1, mk.value)
                 continue
             parent = stack[-1][1] if stack else -1
@@ -188,6 +192,43 @@ def find_markers(paragraphs: Sequence[str], begin: tuple[int, int] = (0, 0)) -> 
         out.append(_with(mk, len(stack) + 1, parent, inline=False))
         stack.append((r, len(out) - 1, mk.value))
     return out
+
+
+def _items_as_points(raw: list[Marker], begin: tuple[int, int]) -> int | None:
+    """No paragraph opens with a number after the hand-off (a speech copied onto one line, or points
+    given as items: 我讲三点：一是要……二是要……): the first item run after it is the points.
+
+    The run is the marks written exactly alike (一是要, 二是要 …, not the 一是 inside a point) with
+    values 1, 2, 3 …; they are made paragraph-level marks in `raw`. Returns the first one's index.
+    """
+    first = next(
+        (
+            k
+            for k, mk in enumerate(raw)
+            if mk.inline
+            and mk.value == 1
+            and mk.style not in UNCHECKED_STYLES
+            and (mk.paragraph, mk.pos) >= begin
+        ),
+        None,
+    )
+    if first is None:
+        return None
+    tail = _NUMERAL.sub("", raw[first].text)
+    run = [first]
+    for k in range(first + 1, len(raw)):
+        mk = raw[k]
+        if mk.style == raw[first].style and _NUMERAL.sub("", mk.text) == tail and mk.value == len(run) + 1:
+            run.append(k)
+    if len(run) < 2:
+        return None
+    for k in run:
+        mk = raw[k]
+        raw[k] = Marker(mk.paragraph, mk.pos, 0, mk.style, mk.value, mk.text)
+    return first
+
+
+_NUMERAL = re.compile(rf"^[{CN_DIGITS}\d]+")
 
 
 def _with(mk: Marker, level: int, parent: int, *, inline: bool) -> Marker:
@@ -359,6 +400,9 @@ def outline(paragraphs: Sequence[str]) -> Outline:
     end = closing_idx if closing_idx is not None else len(body)
     in_body = [mk for mk in markers if mk.paragraph < end]
     opening = body[:first_top] if points_at else body[:end]
+    first_pos = next((mk.pos for mk in markers if mk.level == 1 and not mk.inline), 0)
+    if points_at and first_pos > 0:
+        opening = [*opening, body[first_top][:first_pos]]  # points given as items after the hand-off
     handoff, announced = None, None
     for p in opening:
         found = handoff_in(p)

@@ -380,3 +380,23 @@ def test_the_readme_example_is_what_analyze_prints(tmp_path):
     path.write_text(speech, "utf-8")
     res = CliRunner().invoke(main, ["analyze", str(path)])
     assert res.exit_code == 0 and res.output.strip() == printed.strip()
+
+
+@pytest.mark.parametrize("name", CORPUS_CASES)
+def test_every_corpus_speech_copied_onto_one_line(name):
+    """The same speech with every line break lost: the same outline, and where a heading cannot be told
+    from its body (no punctuation, no usual opening word), the heading still starts the label and the
+    reader says it is unsure."""
+    path, want = corpus_case(name)
+    cleaned = clean("".join(path.read_text("utf-8").splitlines()))
+    o = outline(cleaned.paragraphs)
+    assert o.title == want["title"] and o.salutation == want["salutation"]
+    assert o.handoff and want["handoff"] in o.handoff and o.announced_points == want["announced"]
+    assert o.closing and o.closing.startswith(want["closing"])
+    assert [len(p.children) for p in o.points] == want["children"]
+    unsure = "\n".join(text for text, why in cleaned.kept if "请核对" in why)
+    for found, heading in zip([p.label for p in o.points], want["points"], strict=True):
+        assert found == heading or (found.startswith(heading) and found[:24] in unsure), (found, heading)
+    text = "".join(cleaned.paragraphs)
+    for noise in want["noise"]:
+        assert noise.replace(" ", "") not in text, noise
