@@ -16,7 +16,7 @@ import yaml
 
 from .cleaning import Cleaned, clean
 from .script import recognition_form
-from .structure import HANDOFF, Node, Outline, outline
+from .structure import HANDOFF, Node, Outline, announced_count, outline
 
 __all__ = ["Cleaned", "Node", "Outline", "bank_data", "clean", "format_outline", "outline", "skeleton_data"]
 
@@ -170,9 +170,9 @@ def handoff_template(sentence: str) -> str:
     found = None
     for m in HANDOFF.finditer(recognition_form(sentence)):
         found = m
-    if found is None or not found.group("n") or found.group("n") == "几":
+    count, (a, b) = announced_count(found) if found else (None, (-1, -1))
+    if count is None or count == "几":
         return templatize(sentence)
-    a, b = found.span("n")
     return templatize(sentence[:a]) + "{{ points_cn }}" + templatize(sentence[b:])
 
 

@@ -63,7 +63,7 @@ _N = rf"[{CN_DIGITS}]{{1,3}}"
 # numeral: 三、四月份 is a list of months, not a heading.
 _BLOCK = (
     ("一、", re.compile(rf"({_N})[、．](?![{CN_DIGITS}])")),
-    ("第一，", re.compile(rf"第({_N})(?:[，、,：:]|是|要|条)")),
+    ("第一，", re.compile(rf"第({_N})(?:个方面|个问题|部分|点)?(?:[，、,：:]|是|要|条)")),
     ("（一）", re.compile(rf"[（(]({_N})[）)]")),
     ("1.", re.compile(r"(\d{1,2})(?:[.．、](?!\d)|[)）])")),
     ("（1）", re.compile(r"[（(](\d{1,2})[）)]")),
@@ -249,8 +249,9 @@ _OPENING_ADDRESS = re.compile(r"^同志们[，,！!]")
 
 _COUNT = rf"(?P<n>[{CN_DIGITS}两几]|\d{{1,2}})"
 HANDOFF = re.compile(
-    rf"(?:讲|谈|强调|提|说|交流|部署|明确)(?:一下|几句|这么|这样)?(?:以下|如下)?{_COUNT}"
-    r"(?:个)?(?:方面|点|个?问题|项|条)"
+    rf"(?:讲|谈|强调|提出?|说|交流|部署|明确)(?:一下|几句|这么|这样)?(?:以下|如下)?{_COUNT}"
+    r"(?:个)?(?:方面|点|个?问题|项|条|句话)"
+    rf"|从{_COUNT.replace('?P<n>', '?P<n2>')}个?方面(?:讲|谈|强调|说)"
     rf"|对[^{SENTENCE_END}]{{2,40}}?(?:进行|作|做)(?:一个|简要|简单|一下)?(?:点评|讲评)"
 )
 
@@ -262,6 +263,14 @@ def is_salutation(text: str) -> bool:
 
 def is_title(text: str) -> bool:
     return len(text) <= 60 and bool(TITLE.search(recognition_form(text)))
+
+
+def announced_count(m: re.Match[str]) -> tuple[str | None, tuple[int, int]]:
+    """The count a HANDOFF match announces (三, 两, 3, 几, or None) and where it stands."""
+    for name in ("n", "n2"):
+        if m.group(name):
+            return m.group(name), m.span(name)
+    return None, (-1, -1)
 
 
 def handoff_in(text: str) -> tuple[str, int | None] | None:
@@ -276,7 +285,7 @@ def handoff_in(text: str) -> tuple[str, int | None] | None:
     a = max(floor, *(key.rfind(c, floor, found.start()) + 1 for c in "。！？!?；;"))
     stop = _HANDOFF_END.search(key, found.end(), found.end() + 120)
     b = stop.end() if stop else min(len(key), found.end() + 120)
-    n = found.group("n")
+    n = announced_count(found)[0]
     count = cn_to_int(n) if n and n != "几" else None
     return text[a:b].strip("，, "), count
 

@@ -274,6 +274,9 @@ def test_traditional_script_is_read_but_kept():
         ("今天讲两方面意见。", 2),
         ("下面，我对今天的述职进行点评。", None),
         ("下面，我講四點意見。", 4),
+        ("下面，我从三个方面谈一些想法。", 3),
+        ("会上，我提出两点要求：", 2),
+        ("我就讲三句话。", 3),
     ],
 )
 def test_handoff_forms(sentence, count):
@@ -400,3 +403,11 @@ def test_every_corpus_speech_copied_onto_one_line(name):
     text = "".join(cleaned.paragraphs)
     for noise in want["noise"]:
         assert noise.replace(" ", "") not in text, noise
+
+
+def test_numbered_parts_written_as_di_ge_wenti():
+    text = SECOND.replace("第一，", "第一个方面，").replace("第二，", "第二个方面，")
+    text = text.replace("第三，", "第三个方面，").replace("第四，", "第四个方面，")
+    o = outline(clean(text).paragraphs)
+    assert [p.label[:6] for p in o.points] == ["第一个方面，", "第二个方面，", "第三个方面，", "第四个方面，"]
+    assert o.numbering_notes == []
