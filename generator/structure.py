@@ -155,11 +155,17 @@ def find_markers(paragraphs: Sequence[str], begin: tuple[int, int] = (0, 0)) -> 
     for i, text in enumerate(paragraphs):
         raw.extend(_raw_marks(i, recognition_form(text)))
     ones = [k for k, mk in enumerate(raw) if not mk.inline and mk.value == 1]
-    start = next((k for k in ones if (raw[k].paragraph, raw[k].pos) >= begin), None)
+    numbered = [k for k in ones if raw[k].style not in UNCHECKED_STYLES]
+    start = next((k for k in numbered if (raw[k].paragraph, raw[k].pos) >= begin), None)
+    # Nothing numbered after the hand-off, but paragraphs open with 首先，……其次，……最后，: those are the points.
+    sequence_points = start is None and begin > (0, 0)
+    if sequence_points:
+        start = next((k for k in ones if (raw[k].paragraph, raw[k].pos) >= begin), None)
+        sequence_points = start is not None
     if start is None and begin > (0, 0):
         start = _items_as_points(raw, begin)
     if start is None:
-        start = ones[0] if ones else len(raw)
+        start = numbered[0] if numbered else len(raw)
     rank: dict[str, int] = {}
     stack: list[tuple[int, int, int]] = []  # (rank, index in out, value)
     out: list[Marker] = []
@@ -167,7 +173,7 @@ def find_markers(paragraphs: Sequence[str], begin: tuple[int, int] = (0, 0)) -> 
         if k < start:
             out.append(mk)  # before the structure begins (opening lists): level 0
             continue
-        if mk.inline or mk.style in UNCHECKED_STYLES:
+        if mk.inline or (mk.style in UNCHECKED_STYLES and not (sequence_points and mk.style == "首先")):
             # 二是 inside the paragraph that 一是 opened continues that sequence as a sibling.
             same = next(
                 (d for d in range(len(stack) - 1, -1, -1) if out[stack[d][1]].style == mk.style),

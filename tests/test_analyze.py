@@ -411,3 +411,22 @@ def test_numbered_parts_written_as_di_ge_wenti():
     o = outline(clean(text).paragraphs)
     assert [p.label[:6] for p in o.points] == ["第一个方面，", "第二个方面，", "第三个方面，", "第四个方面，"]
     assert o.numbering_notes == []
+
+
+def test_points_opened_by_shouxian_qici_zuihou():
+    text = (
+        "在全县某项工作会议上的讲话\n同志们：\n这次会议很重要。下面，我讲三点意见。\n"
+        "首先，要提高认识。一是统一思想；二是明确责任。\n其次，要突出重点。把难点摸清楚。\n"
+        "最后，要强化保障。把经费落实好。\n同志们，希望大家抓好落实！"
+    )
+    o = outline(clean(text).paragraphs)
+    assert [p.label for p in o.points] == ["首先，要提高认识", "其次，要突出重点", "最后，要强化保障"]
+    assert [len(p.children) for p in o.points] == [2, 0, 0] and o.numbering_notes == []
+    # With numbered headings after the hand-off, a 首先 paragraph is prose, not a point.
+    numbered = (
+        text.replace("首先，要提高认识。", "首先，向大家表示感谢。\n一、要提高认识。")
+        .replace("其次，要突出重点", "二、要突出重点")
+        .replace("最后，要强化保障", "三、要强化保障")
+    )
+    o = outline(clean(numbered).paragraphs)
+    assert [p.marker for p in o.points] == ["一、", "二、", "三、"]
