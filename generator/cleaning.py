@@ -53,9 +53,8 @@ _TITLE_END = re.compile(r"(?:讲话|发言|致辞|讲稿|党课)(?:[（(][^）)]
 # How a title begins (在全县……会议上的讲话): a line that does is a title's first half, not a preface.
 _TITLE_START = re.compile(r"^(?:——)?(?:在|关于|致)")
 _LEAD_IN = re.compile(r"下面是|以下是|下文是|本篇|这篇|推荐访问|相关推荐|更多")
-# Words a site uses and a speech may use too (用好微信公众号, 扫码亮码): site text only in the company of
-# site words, in the stretch before the title.
-# Words that a site uses but a speech may use too: noise only in the company of site text.
+# Words a site uses and a speech may use too (用好微信公众号, 扫码亮码): noise only on a short line
+# before the title, in the company of the site's own text.
 _WEAK = re.compile(
     r"订阅|免费|下载|关注|原创|整理|咨询|举报|分享|平台|权益|迭代|会员|资料|上传|群[：:]|公众号|微信|QQ|qq|扫码|二维码|客服"
 )
@@ -70,9 +69,8 @@ _ATOM = (
 )
 _UI_WORD = r"海报|收藏|分享|举报|下载|打印|评论|点赞|浏览(?:量|次数)?|阅读量|页数|字数|格式"
 _BADGES = re.compile(rf"(?:(?:{_UI_WORD})\s*){{0,4}}(?:{_ATOM})(?:\s*(?:{_ATOM}|{_UI_WORD})){{0,12}}")
-_LONE_COUNT = re.compile(
-    r"^\s*\d+\+\s*$"
-)  # 10+ alone may be speech (10+个示范点); 999+ beside a badge is not
+# 10+ alone may be speech (10+个示范点); 999+ beside another badge is not.
+_LONE_COUNT = re.compile(r"^\s*\d+\+\s*$")
 _UI_ONLY = re.compile(rf"^(?:{_UI_WORD}|[\s|·/\d+])+$")
 _PROMPT = re.compile(
     r"[（(【\[]([^（）()【】\[\]]{0,40}?(?:登[录陆]|阅读|下载|付费|购买|点击|会员|VIP|全文)[^（）()【】\[\]]{0,40}?)[）)】\]]"
@@ -95,7 +93,7 @@ _AFTER_STOP = r"(?<=[。！？!?])”?"
 _SPLIT_BEFORE = re.compile(
     rf"{_AFTER_STOP}(?={_N}、(?![一二三四五六七八九十])|[（(]{_N}[）)]|同志们[，,！!])"
 )
-_HEAD_MARK = re.compile(rf"^(?:{_N}、|[（(]{_N}[）)]|第{_N}[，、,]|{_N}是要?)")
+_HEAD_MARK = re.compile(rf"^(?:{_N}、|[（(]{_N}[）)])")
 _ADDRESS_AFTER_TITLE = re.compile(r"^[^。！？!?]{4,60}?(?:讲话|发言|致辞|讲稿)(?=同志们[，,！!])")
 _STARTS_MARK = re.compile(
     r"^(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[，、,]|[（(][一二三四五六七八九十\d]+[）)]|同志们"
@@ -330,7 +328,7 @@ def _unglue(text: str, notes: list[tuple[str, str]]) -> tuple[str, str]:
     """A heading that lost its line break runs into its body: cut where a body typically starts."""
     key = recognition_form(text)
     m = _HEAD_MARK.match(key)
-    if not m or not m.group().endswith(("、", "）", ")")):
+    if not m:
         return text, ""
     stop = re.compile(r"[。！？!?：:；;]").search(key)
     first = stop.start() if stop else len(key)
