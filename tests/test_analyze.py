@@ -430,3 +430,13 @@ def test_points_opened_by_shouxian_qici_zuihou():
     )
     o = outline(clean(numbered).paragraphs)
     assert [p.marker for p in o.points] == ["一、", "二、", "三、"]
+
+
+@pytest.mark.parametrize("name", [n for n in CORPUS_CASES if len(corpus_case(n)[1]["points"]) in (3, 4)])
+def test_corpus_skeleton_and_bank_load(tmp_path, name):
+    sk, bk = tmp_path / "sk.yaml", tmp_path / "bk.yaml"
+    res = CliRunner().invoke(main, ["analyze", str(CORPUS / f"{name}.txt"), "-o", str(sk), "--bank", str(bk)])
+    assert res.exit_code == 0, res.output
+    skeleton = load_skeleton_file(sk)
+    assert len(skeleton.points) == len(corpus_case(name)[1]["points"])
+    load_bank_file(bk)
