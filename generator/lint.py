@@ -18,21 +18,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .numbering import cn, ordinal
 from .script import recognition_form
-from .structure import (
-    CN_DIGITS,
-    UNCHECKED_STYLES,
-    Marker,
-    Outline,
-    cn_to_int,
-    find_markers,
-    outline,
-)
 
-__all__ = ["CN_DIGITS", "Marker", "cn_to_int", "find_markers"]
+if TYPE_CHECKING:
+    from .structure import Marker, Outline
+
+CN_DIGITS = "一二三四五六七八九十"
+
+
+def __getattr__(name: str) -> Any:
+    """Marker, cn_to_int and find_markers live in generator.structure (loaded only when a check runs,
+    so `generate` starts as fast as before); still importable from here."""
+    if name in ("Marker", "cn_to_int", "find_markers"):
+        from . import structure
+
+        return getattr(structure, name)
+    raise AttributeError(name)
+
 
 Level = Literal["error", "warning", "info"]
 
@@ -125,6 +130,8 @@ _ITEM_STYLES = frozenset({"一是", "一要"})
 
 def _siblings(markers: Sequence[Marker]) -> dict[tuple[int, bool], list[Marker]]:
     """Placed marks grouped by the mark they sit under, headings apart from inline items."""
+    from .structure import UNCHECKED_STYLES
+
     groups: dict[tuple[int, bool], list[Marker]] = {}
     for mk in markers:
         if mk.level == 0 or mk.style in UNCHECKED_STYLES or (mk.inline and mk.parent < 0):
@@ -146,6 +153,8 @@ def _item_runs(items: Sequence[Marker]) -> list[list[Marker]]:
 
 def check_numbering(paragraphs: Sequence[str], markers: Sequence[Marker] | None = None) -> list[Finding]:
     """Sequences and styles at every level, each level restarting under its parent heading."""
+    from .structure import find_markers
+
     markers = list(markers if markers is not None else find_markers(paragraphs))
     out: list[Finding] = []
 
@@ -267,6 +276,8 @@ def check_counts(
     paragraphs: Sequence[str], markers: Sequence[Marker] | None = None, speech: Outline | None = None
 ) -> list[Finding]:
     """An announced count (我讲三点意见, 两个方面：) against what follows it."""
+    from .structure import cn_to_int, find_markers, outline
+
     markers = list(markers if markers is not None else find_markers(paragraphs))
     speech = speech or outline(paragraphs)
     out: list[Finding] = []
@@ -666,6 +677,8 @@ def lint_paragraphs(
     The paragraphs are read as `analyze` reads them (same outline, same numbering levels); `lines`
     gives, when they come from a file, the line each paragraph starts on, for the report.
     """
+    from .structure import Marker, outline
+
     terms = terms or load_terms()
     speech = outline(paragraphs)
     at = speech.start

@@ -8,6 +8,7 @@ original, and what is shown or written keeps the text as it was.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _TRADITIONAL = (
@@ -40,12 +41,17 @@ _SIMPLIFIED = (
     "妆弦彩缉绷罂翱唇脏搜参芦蛰蔑裤霸欣夸谥溪艳剩挽乃乡腌钩鉴鉴胡面粗侩凶勋匮啬啰尘垦寿奖婶屉屿峦荫强凄忾怂忏慑挣背构折掸捣攒旷栖杩横档橱栏殓浑淀浊泻炖烧灿狮瑶畴疮痴皱卢矿禀颖筛箪团纺绌"
     "绥致缚绣羁聩胶脐艳苋苇荫芜蔼蕴蚬蝇胡袜觐诟谕谒讥岂赈赃趱辐轿迤邹酝钓钞表钟钥闸闱陨霁腼秋颊颤饪饺骋驴髅鬓鳞鹰黩龌"
 )
-_TABLE = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
-_ANY_TRADITIONAL = re.compile(f"[{re.escape(_TRADITIONAL)}]")
+
+
+@functools.cache
+def _tables() -> tuple[re.Pattern[str], dict[int, int]]:
+    """Built on first use, so importing the readers costs `generate` nothing."""
+    return re.compile(f"[{re.escape(_TRADITIONAL)}]"), str.maketrans(_TRADITIONAL, _SIMPLIFIED)
 
 
 def recognition_form(text: str) -> str:
     """The text with traditional characters replaced one for one by simplified ones (same length)."""
-    if not _ANY_TRADITIONAL.search(text):
+    any_traditional, table = _tables()
+    if not any_traditional.search(text):
         return text  # the usual case, and a scan is much faster than a translation
-    return text.translate(_TABLE)
+    return text.translate(table)
