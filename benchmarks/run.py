@@ -7,7 +7,9 @@ floor (python-docx writing the same paragraphs with no styling); cold start of
 under 250 ms; mean identical-sentence share between two drafts of one brief at most
 25%; on the web page (`speechdraft serve`), one swap or reroll answered under 100 ms
 on the server and the first page under 1 s after the server is up. `--web-only`
-runs just the web part.
+runs just the web part. `speechdraft lint` and `speechdraft
+analyze` on a 1 MB speech (as lines, as one copied line, and broken into short
+lines with no punctuation) under 5 s each. `--readers` runs only that last part.
 """
 
 from __future__ import annotations
@@ -50,7 +52,9 @@ TARGETS = {
     "vs_floor": 2.0,
     "bank_warm_ms": 20.0,
     "pick_ms": 250.0,
+    "reader_1mb_s": 5.0,
 }
+READER_BYTES = 1_000_000
 
 
 def _cross_brief(library: Library, briefs: dict, n_seeds: int) -> list[dict]:
@@ -316,12 +320,62 @@ def _print_web(web: dict[str, float]) -> None:
     print(f"first page after `speechdraft serve` is up: {web['first_page_s']} s")
 
 
+def _megabyte_speeches(library: Library, briefs: dict) -> dict[str, str]:
+    """1 MB of speech text in three shapes: many drafts one after another (near repeats galore),
+    the same on a single line (a copied page), and short broken lines with no punctuation at all."""
+    parts, size, seed = [], 0, 0
+    briefs_list = list(briefs.values())
+    while size < READER_BYTES:
+        brief = briefs_list[seed % len(briefs_list)]
+        skeletons = [s for s in library.skeletons.values() if fits(brief, s)]
+        text = render_txt(compose(brief, library.bank, skeletons[seed % len(skeletons)], random.Random(seed)))
+        parts.append(text)
+        size += len(text.encode("utf-8"))
+        seed += 1
+    lines = "\n".join(parts)
+    bare = re.sub(r"[^\u4e00-\u9fff]", "", lines)
+    return {
+        "lines": lines,
+        "one line": lines.replace("\n", ""),
+        "broken, no punctuation": "\n".join(bare[i : i + 12] for i in range(0, len(bare), 12)),
+    }
+
+
+def _readers(library: Library, briefs: dict) -> list[dict[str, object]]:
+    """Wall time of `speechdraft lint` and `speechdraft analyze` (read, clean, outline, checks) on 1 MB."""
+    from click.testing import CliRunner
+
+    from generator.cli import main as cli
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for shape, text in _megabyte_speeches(library, briefs).items():
+            path = Path(tmp) / "speech.txt"
+            path.write_text(text, "utf-8")
+            for command in (["lint", str(path), "--year", "2026"], ["analyze", str(path)]):
+                t = time.perf_counter()
+                result = CliRunner().invoke(cli, command)
+                elapsed = time.perf_counter() - t
+                if result.exception and not isinstance(result.exception, SystemExit):
+                    raise SystemExit(f"{command[0]} failed on {shape}: {result.exception!r}")
+                rows.append(
+                    {
+                        "command": command[0],
+                        "shape": shape,
+                        "bytes": len(text.encode("utf-8")),
+                        "seconds": round(elapsed, 2),
+                    }
+                )
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
     ap.add_argument(
         "--web-only", action="store_true", help="only the web page timings (not written to latest.json)"
     )
+    ap.add_argument("--readers", action="store_true", help="only lint/analyze on 1 MB speeches")
     args = ap.parse_args()
     if args.web_only:
         _print_web(web_timings(sorted((ROOT / "examples").glob("*.yaml"))[0], 10 if args.quick else 50))
@@ -336,6 +390,12 @@ def main() -> None:
         "python": platform.python_version(),
         "date": time.strftime("%Y-%m-%d"),
     }
+    readers = _readers(library, briefs)
+    readers_ok = all(float(r["seconds"]) < TARGETS["reader_1mb_s"] for r in readers)  # type: ignore[arg-type]
+    if args.readers:
+        _print_readers(readers, readers_ok)
+        return
+    result["readers"] = readers
     # Compose, per skeleton (each with every example brief it fits).
     compose_rows = []
     for skel in library.skeletons.values():
@@ -429,6 +489,7 @@ def main() -> None:
         )
         < TARGETS["web_move_ms"],
         "web first page under 1 s after start": web["first_page_s"] < TARGETS["web_first_page_s"],
+        "lint and analyze of 1 MB under 5 s": readers_ok,
         "within one brief: mean share <= 10% (no 雷同)": worst_share <= TARGETS["within_brief"],
         "across briefs: mean share <= 8%": all(
             c["mean_share"] <= TARGETS["cross_mean"] for c in result["cross_brief"]
@@ -477,12 +538,21 @@ def _print(r: dict) -> None:
             f"| {v['brief']} | {v['skeleton']} | {v['seeds']} | {v['mean_share']:.1%} | {v['max_share']:.1%} "
             f"| {v['distinct']} | {v['duplicate_sentences']} |"
         )
+    _print_readers(r["readers"], None)
     print("\n| skeleton | two briefs | mean share | max pair |\n|---|---|---:|---:|")
     for c in r["cross_brief"]:
         print(f"| {c['skeleton']} | {c['briefs']} | {c['mean_share']:.1%} | {c['max_share']:.1%} |")
     print("\ntargets:")
     for k, ok in r["targets"].items():
         print(f"  [{'ok' if ok else 'MISSED'}] {k}")
+
+
+def _print_readers(rows: list[dict], ok: bool | None) -> None:
+    print("\n| command | 1 MB speech | bytes | seconds |\n|---|---|---:|---:|")
+    for row in rows:
+        print(f"| {row['command']} | {row['shape']} | {row['bytes']} | {row['seconds']} |")
+    if ok is not None:
+        print(f"\n  [{'ok' if ok else 'MISSED'}] lint and analyze of 1 MB under 5 s")
 
 
 if __name__ == "__main__":
