@@ -102,7 +102,7 @@ def _check_templates(doc: YamlDoc, data: object, path: tuple[str | int, ...] = (
 
 
 def load_skeleton_file(path: Path) -> Skeleton:
-    doc = load_yaml(path, "骨架文件", fast=True)
+    doc = load_yaml(path, "骨架文件", fast=True, aliases=True)
     if not isinstance(doc.data, dict):
         raise doc.error("骨架文件的顶层应为键值映射")
     errors = _check_templates(doc, doc.data)
@@ -125,7 +125,7 @@ def load_skeletons(extra_dirs: Sequence[Path] = ()) -> dict[str, Skeleton]:
 
 
 def load_bank_file(path: Path) -> BankFile:
-    doc = load_yaml(path, "短语库文件", fast=True)
+    doc = load_yaml(path, "短语库文件", fast=True, aliases=True)
     if not isinstance(doc.data, dict):
         raise doc.error("短语库文件的顶层应为键值映射（theme:、entries:）")
     errors = _check_templates(doc, doc.data)
