@@ -7,9 +7,11 @@ one), like mimesis' data files or jinja2's ChoiceLoader.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
@@ -18,7 +20,7 @@ from .brief import Brief
 from .draft import XML_INVALID
 from .errors import UserError, UserErrors
 from .skeleton import Skeleton, iter_slots
-from .templating import undeclared_names
+from .templating import TemplateFailure, render, syntax_message, undeclared_names
 from .validation import validate
 from .yamlio import YamlDoc, format_path, load_yaml, parse_yaml
 
@@ -39,6 +41,15 @@ def _yaml_files(folder: Path) -> list[Path]:
     )
 
 
+def _user_folder(folder: Path, what: str) -> Path:
+    """A folder the user named: missing or not a folder is an error, never silently skipped."""
+    if not folder.exists():
+        raise UserError(f"找不到{what}目录", file=str(folder))
+    if not folder.is_dir():
+        raise UserError(f"{what}目录应为一个文件夹，这里是一个文件", file=str(folder))
+    return folder
+
+
 # Brief -------------------------------------------------------------------
 
 
@@ -51,14 +62,28 @@ def parse_brief(text: str, source: str = "<brief>", warnings: list[str] | None =
     return brief_from_doc(parse_yaml(text, source, "简报文件"), warnings)
 
 
+# Invisible characters that change how text reads without being seen: C1 controls, bidi
+# embeddings/overrides/isolates and marks, zero-width spaces and joiners, word joiner, BOM.
+INVISIBLE = re.compile("[\x80-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
 def _drop_controls(data: object, doc: YamlDoc, path: tuple[str | int, ...], warnings: list[str]) -> object:
-    """Remove characters Word and XML cannot hold, saying where they were."""
+    """Remove characters Word and XML cannot hold, and invisible or direction-changing ones, saying where."""
     if isinstance(data, str):
         cleaned, n = XML_INVALID.subn("", data)
-        if n:
+        cleaned, hidden = INVISIBLE.subn("", cleaned)
+        if n or hidden:
             line, _ = doc.where(path)
             where = f"{doc.source}:{line}" if line else doc.source
-            warnings.append(f"{where}，键 {format_path(path)}：删除了 {n} 个无法写入 Word 的控制字符")
+            what = "、".join(
+                part
+                for part in (
+                    f"{n} 个无法写入 Word 的控制字符" if n else "",
+                    f"{hidden} 个不可见或改变文字方向的字符" if hidden else "",
+                )
+                if part
+            )
+            warnings.append(f"{where}，键 {format_path(path)}：删除了{what}")
         return cleaned
     if isinstance(data, dict):
         return {k: _drop_controls(v, doc, (*path, str(k)), warnings) for k, v in data.items()}
@@ -88,7 +113,7 @@ def _check_templates(doc: YamlDoc, data: object, path: tuple[str | int, ...] = (
             try:
                 unknown = undeclared_names(data)
             except jinja2.TemplateSyntaxError as exc:
-                errors.append(doc.error(f"模板语法错误（{exc.message}）", path))
+                errors.append(doc.error(syntax_message(exc), path))
             else:
                 if unknown:
                     errors.append(doc.error(f"模板使用了未知的变量 {', '.join(sorted(unknown))}", path))
@@ -114,7 +139,7 @@ def load_skeleton_file(path: Path) -> Skeleton:
 def load_skeletons(extra_dirs: Sequence[Path] = ()) -> dict[str, Skeleton]:
     """Built-in skeletons, then each extra folder over them (same id replaces)."""
     found: dict[str, Skeleton] = {}
-    for folder in (builtin_dir("skeletons"), *extra_dirs):
+    for folder in (builtin_dir("skeletons"), *(_user_folder(d, "骨架") for d in extra_dirs)):
         for path in _yaml_files(folder):
             skel = load_skeleton_file(path)
             found[skel.id] = skel
@@ -149,7 +174,7 @@ def load_bank(extra_dirs: Sequence[Path] = ()) -> PhraseBank:
 @lru_cache(maxsize=8)
 def _load_bank_cached(extra_dirs: tuple[str, ...]) -> PhraseBank:
     files: list[tuple[str, BankFile]] = []
-    for folder in (builtin_dir("phrasebank"), *map(Path, extra_dirs)):
+    for folder in (builtin_dir("phrasebank"), *(_user_folder(Path(d), "短语库") for d in extra_dirs)):
         for path in _yaml_files(folder):
             files.append((str(path), load_bank_file(path)))
     return PhraseBank.from_files(files)
@@ -163,3 +188,88 @@ def check_skeleton_slots(skeletons: Iterable[Skeleton], bank: PhraseBank) -> lis
             if not bank.slot(slot):
                 missing.append(f"骨架 {skel.id} 使用的槽位 {slot} 在短语库中没有条目")
     return missing
+
+
+# Rendering check ---------------------------------------------------------------
+
+
+def worst_case_context() -> dict[str, Any]:
+    """Every template name at the longest value a valid brief can give it.
+
+    `check` renders each template once in this context: the operation budget and the
+    size limits are reached here first, so what passes `check` does not fail in `generate`.
+    """
+    from .brief import DOMAINS, SCOPE_WORDS, Brief
+    from .compose import DOMAIN_LABELS, base_context
+    from .numbering import cn_count
+
+    def longest(field: str, model: Any = Brief) -> int:
+        for meta in model.model_fields[field].metadata:
+            if getattr(meta, "max_length", None):
+                return int(meta.max_length)
+        return 60
+
+    from .brief import Facts, Meeting, PreviousSpeaker
+
+    speakers = longest("previous_speakers")
+    brief = Brief.model_validate(
+        {
+            "meeting": {"name": "会" * longest("name", Meeting)},
+            "place": "地" * longest("place"),
+            "year": 2050,
+            "points": 4,
+            "previous_speakers": [
+                {"who": "人" * longest("who", PreviousSpeaker), "did": "事" * longest("did", PreviousSpeaker)}
+            ]
+            * speakers,
+            "facts": {"programme": "程" * longest("programme", Facts)},
+        }
+    )
+    context = base_context(brief, 4, 2050)
+    for scope_words in SCOPE_WORDS.values():
+        for name, word in scope_words.items():
+            if len(word) > len(str(context.get(name, ""))):
+                context[name] = word
+    context["committee"] = "委" * max(longest("committee"), len(context["committee"]))
+    most = longest("achievements", Facts)
+    domain = max(DOMAINS, key=lambda d: len(DOMAIN_LABELS[d]))
+    context |= {
+        "kind": "述职评议会",
+        "domain": domain,
+        "domain_label": DOMAIN_LABELS[domain],
+        "count": str(most),
+        "count_cn": cn_count(most),
+    }
+    return context
+
+
+def check_rendering(skeleton_dirs: Sequence[Path] = (), bank_dirs: Sequence[Path] = ()) -> list[UserError]:
+    """Render every template string of every skeleton and bank file once, naming file, line and key."""
+    context = worst_case_context()
+    errors: list[UserError] = []
+    folders = [
+        *(("骨架文件", f) for f in (builtin_dir("skeletons"), *(_user_folder(d, "骨架") for d in skeleton_dirs))),
+        *(("短语库文件", f) for f in (builtin_dir("phrasebank"), *(_user_folder(d, "短语库") for d in bank_dirs))),
+    ]
+    for what, folder in folders:
+        for path in _yaml_files(folder):
+            doc = load_yaml(path, what, fast=True, aliases=True)
+            errors += _render_all(doc, doc.data, (), context)
+    return errors
+
+
+def _render_all(doc: YamlDoc, data: object, path: tuple[str | int, ...], context: dict[str, Any]) -> list[UserError]:
+    if isinstance(data, str):
+        try:
+            render(data, context)
+        except TemplateFailure as exc:
+            return [doc.error(f"模板无法渲染（{exc.message}）", path)]
+        return []
+    errors: list[UserError] = []
+    if isinstance(data, dict):
+        for k, v in data.items():
+            errors += _render_all(doc, v, (*path, str(k)), context)
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            errors += _render_all(doc, v, (*path, i), context)
+    return errors

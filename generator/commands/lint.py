@@ -10,11 +10,14 @@ from pathlib import Path
 import click
 
 
+MAX_MINUTES = 600
+
+
 @click.command()
 @click.argument("file", metavar="FILE", type=click.Path(path_type=Path))
 @click.option("--year", type=click.IntRange(1990, 2100), help="讲话年份（判断提法是否过时），缺省为今年")
 @click.option("--target", "target_chars", type=click.IntRange(min=100), help="目标字数（允许 ±15%）")
-@click.option("--minutes", type=click.FloatRange(min=1), help="目标讲话分钟数（按每分钟 170 字折算）")
+@click.option("--minutes", type=float, help="目标讲话分钟数（1–600，按每分钟 170 字折算）")
 @click.option(
     "--terms",
     "term_files",
@@ -35,6 +38,10 @@ def lint(
     from ..lint import RATE, lint_paragraphs, load_terms
     from ..reading import read_paragraphs
 
+    if minutes is not None and not 1 <= minutes <= MAX_MINUTES:  # also refuses nan and inf
+        from ..errors import UserError
+
+        raise UserError(f"--minutes 应在 1–{MAX_MINUTES} 之间（实际为 {minutes}）")
     paragraphs = read_paragraphs(file)
     year = year or dt.date.today().year
     target = target_chars or (round(minutes * RATE) if minutes else None)
