@@ -13,12 +13,8 @@ Everything here is plain data and pure functions except `load_answers` and
 
 from __future__ import annotations
 
-import contextlib
-import os
 import random
 import re
-import shutil
-import tempfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -427,23 +423,8 @@ def dump_answers(answers: Answers, brief_name: str = "") -> str:
     return HEADER.format(brief=brief_name or "（未记录）") + body
 
 
-def save_answers(path: Path, answers: Answers, brief_name: str = "") -> None:
-    """Replace the answers file in one rename; the previous version stays as NAME.bak."""
-    text = dump_answers(answers, brief_name)
-    parent = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
-    except OSError as exc:
-        raise UserError(f"无法写入挑选结果（{exc.strerror}）", file=str(path)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.is_file():
-            shutil.copyfile(path, path.with_name(path.name + ".bak"))
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise UserError(f"无法写入挑选结果（{exc.strerror}）", file=str(path)) from None
+def save_answers(path: Path, answers: Answers, brief_name: str = "") -> Path | None:
+    """Replace the answers file in one rename; each previous version is kept (NAME.bak, NAME.bak2, …)."""
+    from .output import write_text_atomic
+
+    return write_text_atomic(path, dump_answers(answers, brief_name), force=True)

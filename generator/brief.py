@@ -146,10 +146,14 @@ class PreviousSpeaker(_Strict):
 class Facts(_Strict):
     """The clerk's own facts, quoted in the clerk's own words."""
 
-    achievements: list[str] = Field(default_factory=list, max_length=MAX_FACTS, description="本地成绩，每条一句")
+    achievements: list[str] = Field(
+        default_factory=list, max_length=MAX_FACTS, description="本地成绩，每条一句"
+    )
     problems: list[str] = Field(default_factory=list, max_length=MAX_FACTS, description="存在问题，每条一句")
     programme: str | None = Field(None, max_length=60, description="本地品牌或工程名称，如 “红色领航”工程")
-    tasks: list[str] = Field(default_factory=list, max_length=MAX_FACTS, description="本次会议要部署的具体任务")
+    tasks: list[str] = Field(
+        default_factory=list, max_length=MAX_FACTS, description="本次会议要部署的具体任务"
+    )
 
     @field_validator("achievements", "problems", "tasks")
     @classmethod

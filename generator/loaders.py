@@ -248,8 +248,14 @@ def check_rendering(skeleton_dirs: Sequence[Path] = (), bank_dirs: Sequence[Path
     context = worst_case_context()
     errors: list[UserError] = []
     folders = [
-        *(("骨架文件", f) for f in (builtin_dir("skeletons"), *(_user_folder(d, "骨架") for d in skeleton_dirs))),
-        *(("短语库文件", f) for f in (builtin_dir("phrasebank"), *(_user_folder(d, "短语库") for d in bank_dirs))),
+        *(
+            ("骨架文件", f)
+            for f in (builtin_dir("skeletons"), *(_user_folder(d, "骨架") for d in skeleton_dirs))
+        ),
+        *(
+            ("短语库文件", f)
+            for f in (builtin_dir("phrasebank"), *(_user_folder(d, "短语库") for d in bank_dirs))
+        ),
     ]
     for what, folder in folders:
         for path in _yaml_files(folder):
@@ -258,7 +264,9 @@ def check_rendering(skeleton_dirs: Sequence[Path] = (), bank_dirs: Sequence[Path
     return errors
 
 
-def _render_all(doc: YamlDoc, data: object, path: tuple[str | int, ...], context: dict[str, Any]) -> list[UserError]:
+def _render_all(
+    doc: YamlDoc, data: object, path: tuple[str | int, ...], context: dict[str, Any]
+) -> list[UserError]:
     if isinstance(data, str):
         try:
             render(data, context)

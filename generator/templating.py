@@ -139,7 +139,7 @@ class _Instrument(NodeTransformer):
         return self.generic_visit(node)
 
     def visit_For(self, node: nodes.For) -> nodes.Node:
-        node = self.generic_visit(node)
+        self.generic_visit(node)  # transforms the children in place
         body_chars = sum(len(d.data) for d in node.find_all(nodes.TemplateData))
         cost = 1 + body_chars // _CHARS_PER_OPERATION
         node.iter = nodes.Filter(
@@ -148,15 +148,16 @@ class _Instrument(NodeTransformer):
         return node
 
     def visit_Output(self, node: nodes.Output) -> nodes.Node:
-        node = self.generic_visit(node)
+        self.generic_visit(node)
         node.nodes = [n if isinstance(n, nodes.TemplateData) else _wrap_sized(n) for n in node.nodes]
         return node
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
-        return _wrap_sized(self.generic_visit(node))
+        self.generic_visit(node)
+        return _wrap_sized(node)
 
 
-def _wrap_sized(node: nodes.Expr) -> nodes.Filter:
+def _wrap_sized(node: nodes.Node) -> nodes.Filter:
     return nodes.Filter(node, "_sized", [], [], None, None, lineno=node.lineno)
 
 
@@ -198,7 +199,7 @@ class SpeechSandbox(ImmutableSandboxedEnvironment):
         _spend()
         return super().getitem(obj, argument)
 
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _spend()
         if isinstance(__obj, jinja2.Undefined):
             __obj._fail_with_undefined_error()
@@ -311,7 +312,9 @@ def explain(exc: BaseException) -> str:
         name = str(exc).split("'")[1] if str(exc).count("'") >= 2 else ""
         return f"使用了未定义的名称 {name}".rstrip()
     if isinstance(exc, SecurityError):
-        return f"不允许的操作（{exc}）" if not str(exc).isascii() else "不允许的操作（访问了受保护的属性或函数）"
+        return (
+            f"不允许的操作（{exc}）" if not str(exc).isascii() else "不允许的操作（访问了受保护的属性或函数）"
+        )
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return syntax_message(exc)
     if isinstance(exc, ZeroDivisionError):

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-
 MAX_MINUTES = 600
 
 

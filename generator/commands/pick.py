@@ -107,6 +107,9 @@ def _load(
         click.echo(f"警告：{warning}", err=True)
     library = Library.load(tuple(skeleton_dirs), tuple(bank_dirs))
     apath = answers_path(brief_path)
+    from ..output import check_writable
+
+    check_writable(apath)  # before any picking: the picks must be saved at the end
     answers = load_answers(apath) if use_answers and apath.is_file() else None
     return brief, library, answers, apath
 
