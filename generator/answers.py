@@ -23,9 +23,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from .api import Library
-from .bank import Candidate, PhraseBank
+from .bank import Candidate, PhraseBank, fit_for
 from .brief import Brief
-from .compose import SlotRequest, _present_facts, compose, random_chooser
+from .compose import SlotRequest, compose, random_chooser
 from .draft import Draft
 from .errors import UserError
 from .numbering import cn
@@ -280,10 +280,7 @@ def _why(wanted: str, record: SlotRecord, bank: PhraseBank, brief: Brief, year: 
         return "在短语库中已不存在"
     if cand.slot != record.request.slot:
         return f"不属于这里的槽位 {record.request.slot}（骨架已变）"
-    facts = _present_facts(brief)
-    if not cand.fits(
-        scope=brief.scope, kind=brief.meeting.kind, year=year, facts=facts, domain=record.request.domain
-    ):
+    if not cand.fits(fit_for(brief, year), record.request.domain):
         return "不适合修改后的简报（范围、会议类型、年份或事实不符）"
     if not cand.needs and any(c.needs for c in record.pool):
         return "被能引用简报事实的说法取代"

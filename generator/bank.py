@@ -9,18 +9,48 @@ short hash of the text) so an answers file survives edits elsewhere in the bank.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .brief import Domain, MeetingKind, Scope
+from .brief import Audience, Brief, DidKind, Domain, MeetingKind, Phase, Relation, Role, Scope
 
 ID_PATTERN = r"^[A-Za-z0-9_\-.]+$"
 
-FACT_NAMES = ("achievements", "problems", "programme", "tasks", "previous_speakers", "place", "speaker")
+FACT_NAMES = (
+    "achievements",
+    "problems",
+    "programme",
+    "tasks",
+    "events",
+    "previous_speakers",
+    "place",
+    "speaker",
+)
+
+# What a sentence claims about this place. Only the brief's facts are facts: a variant that asserts
+# is used only where the brief supplies that kind of fact (see compose), and an `event` must quote it.
+Asserts = Literal["none", "achievement", "problem", "event"]
+ASSERT_FACT = {"achievement": "achievements", "problem": "problems", "event": "events"}
+
+# The job a sentence does in a speech; it decides where the sentence may stand.
+Function = Literal[
+    "opening",  # why we meet
+    "response",  # answering the previous speakers
+    "reason",  # why this matters (认识)
+    "appraisal",  # how things stand (成绩, 形势)
+    "diagnosis",  # what is wrong (问题)
+    "task",  # what to do (举措)
+    "safeguard",  # conditions that make tasks happen (保障)
+    "accountability",  # checks and consequences (考核、问责): last in a list
+    "rally",  # the closing call
+    "transition",  # links, hand-offs, announce lines
+    "heading",  # point and section headings
+]
 
 
 class Tags(BaseModel):
@@ -35,6 +65,18 @@ class Tags(BaseModel):
     needs: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
     family: str | None = None
+    # Red-pen semantics (docs/DATA.md): what it claims, what job it does, what it is about,
+    # which idea it expresses (one idea once per draft), whom it addresses, when and by whom it
+    # can be said, and which previous speakers' acts it answers.
+    asserts: Asserts | None = None
+    function: Function | None = None
+    topic: str | None = Field(None, max_length=20)
+    idea: str | None = Field(None, pattern=r"^[A-Za-z0-9_\-.]+$")
+    audience: tuple[Audience, ...] = ()
+    phases: tuple[Phase, ...] = ()
+    speakers: tuple[Role, ...] = ()
+    relation: tuple[Relation, ...] = ()
+    responds: tuple[DidKind, ...] = ()
 
     @field_validator("years", mode="before")
     @classmethod
@@ -128,24 +170,97 @@ class Candidate:
     family: str | None
     source: str = ""
     more: tuple[str, ...] = ()
+    asserts: str = "none"
+    function: str | None = None
+    topic: str | None = None
+    idea: str | None = None
+    audience: tuple[str, ...] = ()
+    phases: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    relation: tuple[str, ...] = ()
+    responds: tuple[str, ...] = ()
+    scaffold: bool = False  # made by the bank from an asserting entry: its topic and a placeholder
 
-    def fits(
-        self, *, scope: str, kind: str, year: int, facts: frozenset[str], domain: str | None = None
-    ) -> bool:
-        if self.scopes and scope not in self.scopes:
+    def fits(self, fit: Fit, domain: str | None = None) -> bool:
+        """Whether this variant may be said in this speech (red pen §1–§4), at a domain slot or not."""
+        if self.scopes and fit.scope not in self.scopes:
             return False
-        if self.kinds and kind not in self.kinds:
+        if self.kinds and fit.kind not in self.kinds:
             return False
-        if domain is not None and self.domains and domain not in self.domains:
-            return False
-        if domain is None and self.domains:
-            return False
+        if domain is not None:
+            if self.domains and domain not in self.domains:
+                return False
+        elif self.domains and not set(self.domains) & set(fit.domains):
+            return False  # about a domain the brief did not list
         lo, hi = self.years
-        if (lo is not None and year < lo) or (hi is not None and year > hi):
+        if (lo is not None and fit.year < lo) or (hi is not None and fit.year > hi):
             return False
-        if any(n not in facts for n in self.needs):
+        if any(n not in fit.facts for n in self.needs) or any(n in fit.facts for n in self.unless):
             return False
-        return not any(n in facts for n in self.unless)
+        if self.asserts == "event" and not ({"events", "previous_speakers"} & fit.facts):
+            return False
+        if (
+            self.asserts in ASSERT_FACT
+            and self.asserts != "event"
+            and ASSERT_FACT[self.asserts] not in fit.facts
+        ):
+            return False
+        if self.audience and not set(self.audience) <= fit.room:
+            return False
+        if self.phases and fit.phase not in self.phases:
+            return False
+        if self.speakers and fit.role not in self.speakers:
+            return False
+        if self.relation and fit.relation not in self.relation:
+            return False
+        return not (self.responds and not (fit.did_kinds and fit.did_kinds <= set(self.responds)))
+
+
+@dataclass(frozen=True)
+class Fit:
+    """What a brief says about where a phrase may be used: scope, meeting, year, facts, room, moment, speaker."""
+
+    scope: str
+    kind: str
+    year: int
+    facts: frozenset[str]
+    domains: tuple[str, ...] = ()
+    room: frozenset[str] = frozenset()
+    phase: str | None = None
+    role: str | None = None
+    relation: str | None = None
+    did_kinds: frozenset[str] = frozenset()
+
+
+def present_facts(brief: Brief) -> frozenset[str]:
+    """The kinds of fact the brief supplies (what `needs`, `unless` and `asserts` are checked against)."""
+    f = brief.facts
+    present = {
+        "achievements": bool(f.achievements),
+        "problems": bool(f.problems),
+        "programme": bool(f.programme),
+        "tasks": bool(f.tasks),
+        "events": bool(f.events),
+        "previous_speakers": bool(brief.previous_speakers),
+        "place": bool(brief.place),
+        "speaker": bool(brief.speaker),
+    }
+    return frozenset(k for k, v in present.items() if v)
+
+
+def fit_for(brief: Brief, year: int | None = None) -> Fit:
+    return Fit(
+        scope=brief.scope,
+        kind=brief.meeting.kind,
+        year=year or brief.effective_year,
+        facts=present_facts(brief),
+        domains=brief.focus_domains,
+        room=brief.room,
+        phase=brief.phase,
+        role=brief.role,
+        relation=brief.relation,
+        did_kinds=brief.did_kinds,
+    )
 
 
 def _merge(entry: Entry, v: Variant, source: str) -> Candidate:
@@ -170,6 +285,40 @@ def _merge(entry: Entry, v: Variant, source: str) -> Candidate:
         family=v.family or entry.family,
         source=source,
         more=tuple(entry.more),
+        asserts=v.asserts or entry.asserts or "none",
+        function=v.function or entry.function,
+        topic=v.topic or entry.topic,
+        idea=v.idea or entry.idea or entry.id,
+        audience=pick(entry.audience, v.audience),
+        phases=pick(entry.phases, v.phases),
+        speakers=pick(entry.speakers, v.speakers),
+        relation=pick(entry.relation, v.relation),
+        responds=pick(entry.responds, v.responds),
+    )
+
+
+SCAFFOLD_HINT = {"achievement": "{}方面的成效", "problem": "{}方面存在的问题"}
+
+
+def _scaffold(entry: Entry, first: Candidate) -> Candidate | None:
+    """The honest stand-in for an entry that claims a result or a problem: its topic and a gap.
+
+    Used where the brief gives no such fact (“三是（此处补充阵地建设方面的成效）。”), so the shape of
+    the speech stays and nothing untrue is said.
+    """
+    if entry.asserts not in SCAFFOLD_HINT or not entry.topic:
+        return None
+    hint = SCAFFOLD_HINT[entry.asserts].format(entry.topic)
+    return dataclasses.replace(
+        first,
+        id=f"{entry.id}/scaffold",
+        text="{{ ph('" + hint + "') }}。",
+        head=None,
+        asserts="none",
+        more=(),
+        scaffold=True,
+        needs=(),
+        weight=entry.weight,
     )
 
 
@@ -189,8 +338,11 @@ class PhraseBank:
                 bank.entries[entry.id] = entry
                 bank.sources[entry.id] = source
         for entry_id, entry in bank.entries.items():
-            for v in entry.variants:
-                bank.by_slot.setdefault(entry.slot, []).append(_merge(entry, v, bank.sources[entry_id]))
+            merged = [_merge(entry, v, bank.sources[entry_id]) for v in entry.variants]
+            bank.by_slot.setdefault(entry.slot, []).extend(merged)
+            scaffold = _scaffold(entry, merged[0])
+            if scaffold:
+                bank.by_slot[entry.slot].append(scaffold)
         return bank
 
     def slot(self, name: str) -> list[Candidate]:

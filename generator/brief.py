@@ -18,7 +18,43 @@ MeetingKind = Literal[
 ]
 Domain = Literal["农村", "社区", "机关", "两新组织", "国有企业", "学校", "医院"]
 
+# The phase of the year a date falls in (red pen §3): what may be said of progress.
+Phase = Literal["开局", "推进", "年中", "冲刺", "收官"]
+# The speaker's role, which decides what they may endorse or order (red pen §4).
+Role = Literal["书记", "副书记", "组织部长", "工委书记", "其他"]
+# A previous speaker's rank relative to this speaker; a variant's `relation` is the reverse view.
+Relation = Literal["上级", "同级", "下级"]
+# What a previous speaker did, which decides how the speech answers them.
+DidKind = Literal["通报", "交流发言", "安排", "讲话", "其他"]
+# Who can be in the room: the subordinate places (乡镇/街道, or 县市区 for a city), the directly
+# subordinate departments, and the grassroots of each domain.
+Audience = Literal["地方", "部门", "村", "社区", "企业", "学校", "医院"]
+
 DOMAINS: tuple[str, ...] = ("农村", "社区", "机关", "两新组织", "国有企业", "学校", "医院")
+DEFAULT_DOMAINS: tuple[str, ...] = ("农村", "社区", "机关", "两新组织")
+DOMAIN_AUDIENCE = {
+    "农村": "村",
+    "社区": "社区",
+    "两新组织": "企业",
+    "国有企业": "企业",
+    "学校": "学校",
+    "医院": "医院",
+}
+PHASE_BY_MONTH: dict[int, str] = {
+    1: "开局",
+    2: "开局",
+    3: "开局",
+    4: "推进",
+    5: "推进",
+    6: "年中",
+    7: "年中",
+    8: "年中",
+    9: "冲刺",
+    10: "冲刺",
+    11: "收官",
+    12: "收官",
+}
+RANK = {"书记": 4, "副书记": 3, "组织部长": 2, "工委书记": 2, "其他": 1}
 MEETING_KINDS: tuple[str, ...] = MeetingKind.__args__  # type: ignore[attr-defined]
 SCOPES: tuple[str, ...] = Scope.__args__  # type: ignore[attr-defined]
 
@@ -50,7 +86,8 @@ SCOPE_WORDS: dict[str, dict[str, str]] = {
         "org_dept": "县委组织部",
         "organs": "县直机关",
         "unit": "县",
-        "sub_units": "各乡镇",
+        "places": "各乡镇（街道）",
+        "departments": "县直各部门（单位）",
     },
     "市": {
         "whole": "全市",
@@ -59,7 +96,8 @@ SCOPE_WORDS: dict[str, dict[str, str]] = {
         "org_dept": "市委组织部",
         "organs": "市直机关",
         "unit": "市",
-        "sub_units": "各县（市、区）",
+        "places": "各县（市、区）",
+        "departments": "市直各部门（单位）",
     },
     "区": {
         "whole": "全区",
@@ -68,7 +106,8 @@ SCOPE_WORDS: dict[str, dict[str, str]] = {
         "org_dept": "区委组织部",
         "organs": "区直机关",
         "unit": "区",
-        "sub_units": "各街道（镇）",
+        "places": "各街道（镇）",
+        "departments": "区直各部门（单位）",
     },
     "乡镇": {
         "whole": "全镇",
@@ -77,7 +116,8 @@ SCOPE_WORDS: dict[str, dict[str, str]] = {
         "org_dept": "镇党委",
         "organs": "镇机关",
         "unit": "镇",
-        "sub_units": "各村（社区）",
+        "places": "各村（社区）",
+        "departments": "镇直各单位",
     },
     "单位": {
         "whole": "全系统",
@@ -86,7 +126,8 @@ SCOPE_WORDS: dict[str, dict[str, str]] = {
         "org_dept": "机关党委",
         "organs": "机关各部门",
         "unit": "单位",
-        "sub_units": "各基层党组织",
+        "places": "各基层党组织",
+        "departments": "机关各部门",
     },
 }
 
@@ -106,6 +147,28 @@ FIRST_YEAR, LAST_YEAR = 2012, 2050
 # Facts per list: more would not fit a speech, and Chinese numbering stops at 99.
 MAX_FACTS = 20
 MAX_PREVIOUS_SPEAKERS = 10
+
+
+_DID_WORDS = (
+    ("交流发言", ("交流", "发言", "表态")),
+    ("通报", ("通报", "汇报", "报告", "介绍了")),
+    ("安排", ("安排", "部署", "布置")),
+    ("讲话", ("讲话", "讲了", "提出了要求")),
+)
+_LOCAL = re.compile(r"乡镇|街道|村|社区|支部|企业|学校|医院|部门|局|办公室|副部长|工委副书记")
+
+
+def infer_role(title: str) -> str:
+    """Role from a title such as “县委常委、组织部部长 XXX” (组织部长) or “三个乡镇党委书记” (其他)."""
+    t = title.replace(" ", "")
+    top = re.search(r"(?:省委|市委|州委|县委|区委|旗委|镇党委|党组|党委)(副)?书记", t)
+    if top and not _LOCAL.search(t[: top.start() + 1]):
+        return "副书记" if top.group(1) else "书记"
+    if re.search(r"组织部(?:部)?长", t) and "副部长" not in t:
+        return "组织部长"
+    if re.search(r"工委书记", t) and "工委副书记" not in t:
+        return "工委书记"
+    return "其他"
 
 
 class _Strict(BaseModel):
@@ -141,6 +204,18 @@ class PreviousSpeaker(_Strict):
 
     who: str = Field(min_length=1, max_length=80)
     did: str = Field("", max_length=200, description="做了什么，如 通报了前三季度全县党建工作情况")
+    rank: Relation | None = Field(
+        None, description="相对讲话人：上级/同级/下级；缺省按职务推断（如 县委副书记 高于 组织部长）"
+    )
+    kind: DidKind | None = Field(None, description="通报/交流发言/安排/讲话/其他；缺省按 did 推断")
+
+    def did_kind(self) -> str:
+        if self.kind:
+            return self.kind
+        for kind, words in _DID_WORDS:
+            if any(w in self.did for w in words):
+                return kind
+        return "其他"
 
 
 class Facts(_Strict):
@@ -154,8 +229,13 @@ class Facts(_Strict):
     tasks: list[str] = Field(
         default_factory=list, max_length=MAX_FACTS, description="本次会议要部署的具体任务"
     )
+    events: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_FACTS,
+        description="会前发生、讲话可以提到的事，如 会前县委组织部对各乡镇开展了专项督查",
+    )
 
-    @field_validator("achievements", "problems", "tasks")
+    @field_validator("achievements", "problems", "tasks", "events")
     @classmethod
     def _no_blank(cls, items: list[str]) -> list[str]:
         return [s.strip() for s in items if s and s.strip()]
@@ -188,6 +268,9 @@ class Brief(_Strict):
         None, max_length=40, description="讲话所代表的党委，缺省按范围推出，如 县委"
     )
     speaker: str | None = Field(None, max_length=60, description="讲话人职务和姓名")
+    speaker_role: Role | None = Field(
+        None, description="讲话人角色：书记/副书记/组织部长/工委书记/其他；缺省按 speaker 推断"
+    )
     date: dt.date | None = Field(None, description="讲话日期，YYYY-MM-DD")
     year: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR, description="讲话年份，缺省取日期的年份")
     points: Literal[3, 4] = Field(3, description="讲几点意见：3 或 4")
@@ -261,11 +344,74 @@ class Brief(_Strict):
 
     @property
     def words(self) -> dict[str, str]:
-        """Scope words (全县, 县委, …) with the committee override applied."""
+        """Scope words (全县, 县委, …) with the committee override applied.
+
+        `sub_units` names whoever sits below the committee in this room: places and departments
+        at a county meeting, only the departments at an organs meeting (red pen §2).
+        """
         words = dict(SCOPE_WORDS[self.scope])
         if self.committee:
             words["committee"] = self.committee
+        if self.organs_only or self.scope == "单位":
+            words["sub_units"] = words["departments"]
+        elif self.scope == "乡镇":
+            words["sub_units"] = words["places"]
+        else:
+            words["sub_units"] = f"{words['places']}和{words['departments']}"
         return words
+
+    @property
+    def focus_domains(self) -> tuple[str, ...]:
+        """The domains this speech is about: the brief's, or the usual four."""
+        return tuple(self.domains) or DEFAULT_DOMAINS
+
+    @property
+    def organs_only(self) -> bool:
+        """A meeting of the organs (机关) alone: no places, villages or firms in the room."""
+        return bool(self.domains) and set(self.domains) == {"机关"}
+
+    @property
+    def room(self) -> frozenset[str]:
+        """Who is listening (Audience values), from scope, meeting and domains."""
+        if self.organs_only or self.scope == "单位":
+            return frozenset({"部门"})
+        room = {"地方", "部门"}
+        room.update(DOMAIN_AUDIENCE[d] for d in self.focus_domains if d in DOMAIN_AUDIENCE)
+        return frozenset(room)
+
+    @property
+    def phase(self) -> str | None:
+        """Phase of the year from the date; None when the brief gives no date."""
+        return PHASE_BY_MONTH[self.date.month] if self.date else None
+
+    @property
+    def role(self) -> str | None:
+        """The speaker's role, given or read from the speaker's title; None when unknown."""
+        if self.speaker_role:
+            return self.speaker_role
+        return infer_role(self.speaker) if self.speaker else None
+
+    @property
+    def relation(self) -> str | None:
+        """The speaker's standing towards all previous speakers: 上级 only if above every one of them."""
+        if not self.previous_speakers:
+            return None
+        own = RANK.get(self.role or "其他", 1)
+        views = set()
+        for s in self.previous_speakers:
+            if s.rank:  # the previous speaker's rank relative to the speaker: reverse it
+                views.add({"上级": "下级", "下级": "上级", "同级": "同级"}[s.rank])
+            else:
+                other = RANK.get(infer_role(s.who), 1)
+                views.add("上级" if own > other else "下级" if own < other else "同级")
+        for view in ("下级", "同级", "上级"):
+            if view in views:
+                return view
+        return None
+
+    @property
+    def did_kinds(self) -> frozenset[str]:
+        return frozenset(s.did_kind() for s in self.previous_speakers)
 
     @property
     def place_name(self) -> str:

@@ -551,6 +551,20 @@ def check_length(characters: int, target: int | None) -> list[Finding]:
     return out
 
 
+# Red pen: wording of the year ------------------------------------------------------
+
+
+def check_redpen(paragraphs: Sequence[str], year: int, scope: str | None = None) -> list[Finding]:
+    """Discouraged wording, missing year anchors and 各地 in a county speech (generator/redpen.py)."""
+    from .redpen import draft_strikes
+
+    return [
+        Finding("info" if s.rule == "anchor" else "warning", s.rule, s.paragraph, s.message, s.excerpt)
+        for s in draft_strikes(paragraphs, year=year, scope=scope)
+        if s.rule != "long-paragraph"
+    ]
+
+
 # All together --------------------------------------------------------------------
 
 
@@ -561,6 +575,7 @@ def lint_paragraphs(
     target: int | None = None,
     terms: TermList | None = None,
     skip: Iterable[str] = (),
+    scope: str | None = None,
 ) -> Report:
     """Run every check; `skip` names codes to leave out (e.g. "placeholder" for a fresh draft)."""
     terms = terms or load_terms()
@@ -571,9 +586,10 @@ def lint_paragraphs(
         *check_numbering(paragraphs, markers),
         *check_repeats(paragraphs),
         *check_terms(paragraphs, year, terms),
+        *check_redpen(paragraphs, year, scope),
     ]
     chars = speech_characters(paragraphs)
-    findings.sort(key=lambda f: (f.paragraph, f.code))
+    findings.sort(key=lambda f: (f.paragraph == 0, f.paragraph, f.code))
     findings += check_length(chars, target)
     skipped = set(skip)
     findings = [f for f in findings if f.code not in skipped]
@@ -591,6 +607,9 @@ LABELS = {
     "repeat": "重复句子",
     "near-repeat": "近似重复句子",
     "outdated-term": "过时提法",
+    "discouraged": "不宜用语",
+    "anchor": "缺少年度提法",
+    "bare-places": "称谓不当",
 }
 
 

@@ -57,7 +57,13 @@ def synthetic_bank_data(entries_per_slot: int = 8, variants: int = 3) -> dict:
                 if role in ("items", "domains"):
                     variant["head"] = f"{word}要点"
                 vs.append(variant)
-            entry: dict = {"id": f"{slot}.syn{e}", "slot": slot, "variants": vs}
+            entry: dict = {
+                "id": f"{slot}.syn{e}",
+                "slot": slot,
+                "asserts": "none",
+                "function": "heading" if role == "heading" else "task",
+                "variants": vs,
+            }
             if role == "domains":
                 entry["domains"] = list(DOMAINS)
             entries.append(entry)

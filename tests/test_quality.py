@@ -15,6 +15,7 @@ from structure import count_mismatches
 from test_bank import TIME_BOUND
 
 from generator.api import draft_from_brief
+from generator.bank import fit_for
 from generator.brief import Length
 from generator.compose import compose
 from generator.metrics import draft_sentences, duplicate_sentences, pairwise_shares
@@ -89,13 +90,8 @@ def test_year_tags_select_terms_of_the_time(library, example_briefs):
     for cand in library.bank.all_candidates():
         hi = cand.years[1]
         if hi is not None and hi < 2026:
-            assert not cand.fits(
-                scope=brief.scope,
-                kind=brief.meeting.kind,
-                year=2026,
-                facts=frozenset(cand.needs),
-                domain=cand.domains[0] if cand.domains else None,
-            )
+            fit = fit_for(brief, 2026)
+            assert not cand.fits(fit, cand.domains[0] if cand.domains else None)
     assert old.effective_year == 2020
 
 

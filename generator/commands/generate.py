@@ -95,6 +95,7 @@ def generate(
         year=draft.year,
         target=brief.target_characters,
         skip=("placeholder",),
+        scope=brief.scope,
     )
     click.echo(summary_line(checked) + "（占位见上；详查可用 speechdraft lint）")
     if backup:

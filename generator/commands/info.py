@@ -92,10 +92,11 @@ def check(skeleton_dirs: tuple[Path, ...], bank_dirs: tuple[Path, ...]) -> None:
     import sys
 
     from ..loaders import check_rendering, check_skeleton_slots, load_bank, load_skeletons
+    from ..redpen import bank_findings
 
     skels = load_skeletons(skeleton_dirs)
     bank = load_bank(bank_dirs)
-    problems = check_skeleton_slots(skels.values(), bank)
+    problems = check_skeleton_slots(skels.values(), bank) + bank_findings(bank)
     # Every template once, in a context with every name at its longest: a template that
     # fails, loops too long or grows too large is found here rather than in generate.
     problems += [e.format() for e in check_rendering(skeleton_dirs, bank_dirs)]
