@@ -83,7 +83,7 @@ def _drop_controls(data: object, doc: YamlDoc, path: tuple[str | int, ...], warn
                 )
                 if part
             )
-            warnings.append(f"{where}，键 {format_path(path)}：删除了{what}")
+            warnings.append(f"{where}，键 {format_path(path)}：删除了 {what}")
         return cleaned
     if isinstance(data, dict):
         return {k: _drop_controls(v, doc, (*path, str(k)), warnings) for k, v in data.items()}
