@@ -110,7 +110,11 @@ def values(depth: int) -> st.SearchStrategy[object]:
     return st.one_of(
         SCALARS,
         st.lists(inner, max_size=4),
-        st.dictionaries(st.one_of(TEXT, st.sampled_from(sum(KEYS.values(), []))), inner, max_size=3),
+        st.dictionaries(
+            st.one_of(TEXT, st.sampled_from(sorted({k for keys in KEYS.values() for k in keys}))),
+            inner,
+            max_size=3,
+        ),
     )
 
 
@@ -168,7 +172,11 @@ def limited_cli():
 @settings(
     max_examples=60,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 )
 @given(text=brief_texts())
 def test_a_hostile_brief_gives_a_draft_or_one_chinese_line(limited_cli, tmp_path_factory, text):

@@ -166,7 +166,7 @@ def test_aliases_are_refused_in_briefs_at_the_alias_line():
 
 def test_the_shipped_data_fits_well_inside_the_limits():
     """The caps leave room: the largest shipped file is far below each one."""
-    from generator.yamlio import _Walker, YamlDoc
+    from generator.yamlio import YamlDoc, _Walker
 
     for path in [*(ROOT / "phrasebank").glob("*.yaml"), *(ROOT / "skeletons").glob("*.yaml")]:
         node = yaml.compose(path.read_text("utf-8"), Loader=yaml.SafeLoader)
