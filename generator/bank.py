@@ -56,6 +56,7 @@ Function = Literal[
 # Weights multiply (entry × variant) and are summed per slot: bounded, the sum stays finite.
 MAX_WEIGHT = 1000
 
+
 class Tags(BaseModel):
     """Where a phrase fits. Empty means "anywhere"."""
 

@@ -207,3 +207,32 @@ def test_validation_messages_are_chinese(text: str, expected: str):
     assert expected in message
     for english in ("should", "Input", "Value error", "Datetimes", " or "):
         assert english not in message.split("实际为")[0], message
+
+
+@pytest.mark.parametrize("content", ["", "\n\n   \n", "\ufeff"])
+def test_an_empty_speech_is_not_a_clean_pass(limited_cli, tmp_path: Path, content: str):
+    (tmp_path / "empty.txt").write_text(content, "utf-8")
+    for command in (["lint", "empty.txt"], ["analyze", "empty.txt"]):
+        outcome = limited_cli.run(command, tmp_path)
+        assert_clean_refusal(outcome)
+        assert "没有文字" in outcome.stderr
+
+
+def test_analyze_refuses_one_file_for_both_outputs(limited_cli, tmp_path: Path):
+    (tmp_path / "speech.txt").write_text("同志们：\n一、提高认识\n要抓好落实。\n", "utf-8")
+    outcome = limited_cli.run(["analyze", "speech.txt", "-o", "a.yaml", "--bank", "./a.yaml"], tmp_path)
+    assert_clean_refusal(outcome)
+    assert not (tmp_path / "a.yaml").exists()
+    outcome = limited_cli.run(["analyze", "speech.txt", "-o", "speech.txt", "--force"], tmp_path)
+    assert_clean_refusal(outcome)
+    assert (tmp_path / "speech.txt").read_text("utf-8").startswith("同志们")
+
+
+def test_terminal_escapes_from_a_file_are_shown_not_obeyed(limited_cli, tmp_path: Path):
+    speech = "同志们：\n\x1b]0;标题被改\x07（此处补充数字）\x1b[2J一、提高认识\u202e\n要抓好落实。\n"
+    (tmp_path / "speech.txt").write_text(speech, "utf-8")
+    for command in (["lint", "speech.txt"], ["analyze", "speech.txt", "--cleaned"]):
+        outcome = limited_cli.run(command, tmp_path)
+        assert outcome.signal is None and "Traceback" not in outcome.stderr
+        shown = outcome.stdout + outcome.stderr
+        assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown

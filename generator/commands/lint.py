@@ -34,14 +34,15 @@ def lint(
     fmt: str,
 ) -> None:
     """检查讲话稿：占位、宣布数目、编号、重复句子、过时提法、篇幅。有错误级问题时退出码为 1。"""
+    from ..errors import UserError, printable
     from ..lint import RATE, lint_paragraphs, load_terms
     from ..reading import read_paragraphs
 
     if minutes is not None and not 1 <= minutes <= MAX_MINUTES:  # also refuses nan and inf
-        from ..errors import UserError
-
         raise UserError(f"--minutes 应在 1–{MAX_MINUTES} 之间（实际为 {minutes}）")
     paragraphs = read_paragraphs(file)
+    if not paragraphs:
+        raise UserError("文件中没有文字，无法检查", file=str(file))
     year = year or dt.date.today().year
     target = target_chars or (round(minutes * RATE) if minutes else None)
     terms = load_terms(tuple(str(p) for p in term_files))
@@ -50,7 +51,7 @@ def lint(
         click.echo(json.dumps({"file": str(file), **report.as_json()}, ensure_ascii=False, indent=2))
     else:
         for finding in report.findings:
-            click.echo(finding.format())
+            click.echo(printable(finding.format()))  # quotes from the file must not drive the terminal
         n_err = len(report.errors)
         n_warn = sum(1 for f in report.findings if f.level == "warning")
         click.echo(f"{file}：错误 {n_err} 处，警告 {n_warn} 处（按 {year} 年检查）")
