@@ -34,7 +34,42 @@ from generator.render.docx import render_docx  # noqa: E402
 from generator.render.txt import render_txt  # noqa: E402
 from generator.select import fits  # noqa: E402
 
-TARGETS = {"compose_ms": 20.0, "docx_vs_floor": 3.0, "cold_start_s": 1.0, "mean_share": 0.25}
+TARGETS = {
+    "compose_ms": 20.0,
+    "docx_vs_floor": 3.0,
+    "cold_start_s": 1.0,
+    "mean_share": 0.25,
+    "within_brief": 0.10,
+    "cross_mean": 0.08,
+    "cross_max": 0.15,
+}
+
+
+def _cross_brief(library: Library, briefs: dict, n_seeds: int) -> list[dict]:
+    """Identical-sentence share between drafts of two different briefs on one skeleton (two offices)."""
+    from itertools import combinations
+
+    from generator.metrics import identical_share
+
+    rows = []
+    for sk in library.skeletons.values():
+        fitting = [(n, b) for n, b in briefs.items() if fits(b, sk)]
+        for (na, a), (nb, b) in combinations(fitting, 2):
+            da = [draft_sentences(compose(a, library.bank, sk, random.Random(s)), a) for s in range(n_seeds)]
+            db = [
+                draft_sentences(compose(b, library.bank, sk, random.Random(s + 1000)), b)
+                for s in range(n_seeds)
+            ]
+            shares = [identical_share(x, y) for x in da for y in db]
+            rows.append(
+                {
+                    "skeleton": sk.id,
+                    "briefs": f"{na} / {nb}",
+                    "mean_share": round(statistics.mean(shares), 3),
+                    "max_share": round(max(shares), 3),
+                }
+            )
+    return rows
 
 
 def _median_ms(fn, n: int) -> float:
@@ -187,6 +222,7 @@ def main() -> None:
                 }
             )
     result["variety"] = variety
+    result["cross_brief"] = _cross_brief(library, briefs, max(4, n_seeds // 5))
     worst_compose = max(r["median_ms"] for r in compose_rows)
     worst_share = max(v["mean_share"] for v in variety)
     checks = {
@@ -195,6 +231,13 @@ def main() -> None:
         "cold start under 1 s": cold < TARGETS["cold_start_s"],
         "mean identical-sentence share <= 25%": worst_share <= TARGETS["mean_share"],
         "no duplicate sentence inside any draft": all(v["duplicate_sentences"] == 0 for v in variety),
+        "within one brief: mean share <= 10% (no 雷同)": worst_share <= TARGETS["within_brief"],
+        "across briefs: mean share <= 8%": all(
+            c["mean_share"] <= TARGETS["cross_mean"] for c in result["cross_brief"]
+        ),
+        "across briefs: max pair <= 15%": all(
+            c["max_share"] <= TARGETS["cross_max"] for c in result["cross_brief"]
+        ),
     }
     result["targets"] = checks
     _print(result)
@@ -228,6 +271,9 @@ def _print(r: dict) -> None:
             f"| {v['brief']} | {v['skeleton']} | {v['seeds']} | {v['mean_share']:.1%} | {v['max_share']:.1%} "
             f"| {v['distinct']} | {v['duplicate_sentences']} |"
         )
+    print("\n| skeleton | two briefs | mean share | max pair |\n|---|---|---:|---:|")
+    for c in r["cross_brief"]:
+        print(f"| {c['skeleton']} | {c['briefs']} | {c['mean_share']:.1%} | {c['max_share']:.1%} |")
     print("\ntargets:")
     for k, ok in r["targets"].items():
         print(f"  [{'ok' if ok else 'MISSED'}] {k}")

@@ -283,6 +283,10 @@ class Brief(_Strict):
     seed: int | None = Field(None, ge=0, le=2**63 - 1)
     skeleton: str = Field("auto", description="骨架名称，或 auto 自动选择")
     title: str | None = Field(None, max_length=80, description="自定标题；缺省按范围和会议名生成")
+    avoid: list[str] = Field(
+        default_factory=list,
+        description="往年讲话稿（文件或目录，相对简报所在目录），新稿不重复其中的句子",
+    )
 
     @field_validator("date", mode="before")
     @classmethod

@@ -25,6 +25,7 @@ from .draft import Choice, Draft, Paragraph
 from .errors import UserError
 from .lint import LENGTH_TOLERANCE
 from .numbering import INLINE_STYLES, cn, cn_count, ordinal
+from .overlap import SentenceIndex
 from .redpen import PARAGRAPH_LIMIT, RedPen, load_redpen
 from .skeleton import Domains, Items, Para, Sections, Skeleton
 from .templating import placeholder, render
@@ -84,6 +85,10 @@ def _end(text: str) -> str:
     return text if text.endswith(("。", "！", "？", "；", "…")) else text.rstrip("，,;.") + "。"
 
 
+class _Skip(Exception):
+    """A spare place with nothing fresh to say: leave it out."""
+
+
 @dataclass
 class _Cache:
     """What stays the same across the drafts of one compose call (one brief, one bank)."""
@@ -103,8 +108,10 @@ class _Composer:
         chooser: Chooser,
         fill: float,
         cache: _Cache | None = None,
+        avoid: SentenceIndex | None = None,
     ) -> None:
         self.brief = brief
+        self.avoid = avoid
         self.bank = bank
         self.skeleton = skeleton
         self.rng = rng
@@ -187,7 +194,10 @@ class _Composer:
         domain: str | None = None,
         extra: dict[str, Any] | None = None,
         family: str | None = None,
+        spare: bool = False,
     ) -> tuple[Candidate, str, str]:
+        """Choose a variant for `path`. A `spare` place (beyond a node's minimum) is dropped with
+        `_Skip` rather than filled with a sentence of the office's past speeches."""
         extra = dict(extra or {})
         if domain:
             extra |= {"domain": domain, "domain_label": DOMAIN_LABELS[domain]}
@@ -202,11 +212,21 @@ class _Composer:
                 f"年份 {self.year}{where}），请在 phrasebank 中补充",
                 key=slot,
             )
-        pool = [c for c in fitting if self._usable(c, extra) and self._in_style(c, extra)]
+        usable = [c for c in fitting if self._usable(c, extra)]
+        # Formulas (the hand-off, announce lines) may match any speech; everything else avoids the
+        # office's past speeches when it can, and says so when it cannot (never fails on it).
+        if self.avoid is not None and role != "announce" and slot != "opening.handoff":
+            fresh = [c for c in usable if not self._avoided(c, extra)]
+            if usable and not fresh and spare:
+                raise _Skip
+            if usable and not fresh:
+                self.notes.append(f"{section_label(section)}：短语库中没有能避开往年讲话的说法，请修改此处")
+            usable = fresh or usable
+        pool = [c for c in usable if self._in_style(c, extra)]
         if not pool:  # a thin bank: style rules give way before repetition does
-            pool = [c for c in fitting if self._usable(c, extra)]
+            pool = usable
             if pool:
-                self.notes.append(f"“{section_label(section)}”中可选的说法不多，个别条目的关联词未能错开")
+                self.notes.append(f"{section_label(section)}中可选的说法不多，个别条目的关联词未能错开")
         if not pool:
             raise UserError(f"短语库中槽位 {slot} 的说法已用尽，无法避免重复，请补充更多说法", key=slot)
         # Real wording before scaffolds; scaffolds only where nothing else can stand.
@@ -277,6 +297,11 @@ class _Composer:
             and self.claimed.get(c.topic, c.asserts) != c.asserts
         )
 
+    def _avoided(self, c: Candidate, extra: dict[str, Any]) -> bool:
+        """Whether a sentence of this variant is (nearly) one of the past speeches' (`--avoid`)."""
+        assert self.avoid is not None
+        return any(self.avoid.find(s) for s in sentences(self._rendered(c, extra)[0]))
+
     def _in_style(self, c: Candidate, extra: dict[str, Any]) -> bool:
         """Connectives vary (red pen §6): few 首先……其次…… runs, at most one connective-led item a list."""
         if self.sequenced >= MAX_SEQUENCED and self._sequenced(self._rendered(c, extra)[0]):
@@ -310,6 +335,8 @@ class _Composer:
                 self.cache.more[key] = sentence
             keys = [sentence_key(s) for s in sentences(sentence)]
             if any(key in self.used_sentences or key in own for key in keys):
+                continue
+            if self.avoid is not None and any(self.avoid.find(s) for s in sentences(sentence)):
                 continue
             if len(sentence) > budget:
                 break
@@ -359,7 +386,7 @@ class _Composer:
             paragraphs=self.paragraphs,
             choices=self.choices,
             point_count=len(self.points),
-            notes=self.notes,
+            notes=list(dict.fromkeys(self.notes)),
         )
 
     def _title(self) -> str:
@@ -406,7 +433,12 @@ class _Composer:
                 return
         for j in range(k):
             p = path if k == 1 else f"{path}.{j}"
-            _, text, _ = self.choose(p, node.para, "para", section)
+            try:
+                _, text, _ = self.choose(
+                    p, node.para, "para", section, spare=node.optional or j >= node.sentences[0]
+                )
+            except _Skip:
+                break
             self.emit("body", text, section, (p,))
 
     def announce(self, slot: str | None, n: int, path: str, section: str) -> None:
@@ -428,7 +460,10 @@ class _Composer:
         try:
             for j in range(len(entries), want):
                 p = f"{path}.{j}"
-                chosen, text, head = self.choose(p, node.items, "item", section)
+                try:
+                    chosen, text, head = self.choose(p, node.items, "item", section, spare=j >= lo)
+                except _Skip:
+                    break
                 if chosen.scaffold and j >= lo:
                     self._forget(chosen, p)  # gaps are not length: no more scaffolds than the minimum
                     break
@@ -574,8 +609,12 @@ def compose(
     skeleton: Skeleton,
     rng: random.Random,
     chooser: Chooser = random_chooser,
+    *,
+    avoid: SentenceIndex | None = None,
 ) -> Draft:
     """Compose a draft near the brief's target length (or a typical one), from one rng state.
+
+    `avoid` holds sentences of the office's past speeches that the draft must not reuse.
 
     The same rng state is replayed at several fill levels and the draft closest to the target
     is kept, so the result depends only on the seed.
@@ -596,7 +635,7 @@ def compose(
         # never moves the level, and with it every other place, of the draft.
         if fill not in tried:
             rng.setstate(state)
-            tried[fill] = _Composer(brief, bank, skeleton, rng, random_chooser, fill, cache).run()
+            tried[fill] = _Composer(brief, bank, skeleton, rng, random_chooser, fill, cache, avoid).run()
         return tried[fill]
 
     # Length grows with the fill level (more items, more sentences, optional paragraphs kept):
@@ -617,7 +656,7 @@ def compose(
         best = tried[fill]
     else:
         rng.setstate(state)
-        best = _Composer(brief, bank, skeleton, rng, chooser, fill, cache).run()
+        best = _Composer(brief, bank, skeleton, rng, chooser, fill, cache, avoid).run()
     if asked and abs(best.characters - target) > LENGTH_TOLERANCE * target:
         best.notes.append(
             f"目标篇幅 {target} 字超出骨架 {skeleton.id} 可达的范围（约 {min(sizes)}–{max(sizes)} 字），"

@@ -565,6 +565,18 @@ def check_redpen(paragraphs: Sequence[str], year: int, scope: str | None = None)
     ]
 
 
+def check_places(paragraphs: Sequence[str], place: str | None, scope: str | None) -> list[Finding]:
+    """Another place's name or another level's scope word: the tell-tale of a copied text."""
+    if not place:
+        return []
+    from .overlap import foreign_places
+
+    return [
+        Finding("error", "foreign-place", s.paragraph, s.message, s.word)
+        for s in foreign_places(paragraphs, place, scope)
+    ]
+
+
 # All together --------------------------------------------------------------------
 
 
@@ -576,6 +588,7 @@ def lint_paragraphs(
     terms: TermList | None = None,
     skip: Iterable[str] = (),
     scope: str | None = None,
+    place: str | None = None,
 ) -> Report:
     """Run every check; `skip` names codes to leave out (e.g. "placeholder" for a fresh draft)."""
     terms = terms or load_terms()
@@ -587,6 +600,7 @@ def lint_paragraphs(
         *check_repeats(paragraphs),
         *check_terms(paragraphs, year, terms),
         *check_redpen(paragraphs, year, scope),
+        *check_places(paragraphs, place, scope),
     ]
     chars = speech_characters(paragraphs)
     findings.sort(key=lambda f: (f.paragraph == 0, f.paragraph, f.code))
@@ -610,6 +624,7 @@ LABELS = {
     "discouraged": "不宜用语",
     "anchor": "缺少年度提法",
     "bare-places": "称谓不当",
+    "foreign-place": "疑似照搬的地名",
 }
 
 

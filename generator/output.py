@@ -60,8 +60,12 @@ def check_writable(path: Path) -> None:
         raise UserError("输出文件只读或被占用", file=str(path))
 
 
-def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False) -> Path | None:
-    """Write `data` to `path` atomically. Returns the backup path if an old file was kept."""
+def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False, backup: bool = True) -> Path | None:
+    """Write `data` to `path` atomically. Returns the backup path if an old file was kept.
+
+    `backup=False` (with `force`) replaces without keeping the old file: for files the
+    program itself rewrites often, such as the picker's autosaved answers.
+    """
     check_writable(path)
     parent = _parent(path)
     if not force and os.path.lexists(path):
@@ -73,9 +77,9 @@ def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False) -> Path 
         if not force:
             _publish_new(tmp, path)
             return None
-        backup = _backup(path) if os.path.lexists(path) else None
+        kept = _backup(path) if backup and os.path.lexists(path) else None
         os.replace(tmp, path)
-        return backup
+        return kept
     except UserError:
         raise
     except OSError as exc:
@@ -86,8 +90,8 @@ def write_bytes_atomic(path: Path, data: bytes, *, force: bool = False) -> Path 
         _remove(tmp)
 
 
-def write_text_atomic(path: Path, text: str, *, force: bool = False) -> Path | None:
-    return write_bytes_atomic(path, text.encode("utf-8"), force=force)
+def write_text_atomic(path: Path, text: str, *, force: bool = False, backup: bool = True) -> Path | None:
+    return write_bytes_atomic(path, text.encode("utf-8"), force=force, backup=backup)
 
 
 def umask_mode() -> int:

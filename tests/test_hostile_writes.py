@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
 
+from generator.answers import save_answers
 from generator.cli import main
 from generator.output import remove_orphans, write_text_atomic
 
@@ -124,8 +123,6 @@ def test_backups_never_follow_symlinks(tmp_path: Path):
 
 
 def test_backups_are_numbered_and_answers_get_them_too(tmp_path: Path):
-    from test_answers import write_case
-
     path = tmp_path / "notes.txt"
     for i in range(4):
         write_text_atomic(path, f"第{i}版", force=True)
@@ -137,38 +134,26 @@ def test_backups_are_numbered_and_answers_get_them_too(tmp_path: Path):
         "第1版",
         "第2版",
     ]
-    brief, opts = write_case(tmp_path)
-    answers = tmp_path / "brief.answers.yaml"
-    for _ in range(3):
-        with create_pipe_input() as inp:
-            inp.send_text("a")
-            inp.close()
-            result = CliRunner().invoke(
-                main,
-                ["pick", str(brief), "-o", str(tmp_path / "p.txt"), "--force", *map(str, opts)],
-                obj={"picker_io": (inp, DummyOutput())},
-            )
-        assert result.exit_code == 0, result.output
-    assert answers.is_file()
-    assert (tmp_path / "brief.answers.yaml.bak").is_file() and (
-        tmp_path / "brief.answers.yaml.bak2"
-    ).is_file()
+    answers_file = tmp_path / "brief.answers.yaml"
+    trap = tmp_path / "trap.txt"
+    trap.write_text("不能被覆盖", "utf-8")
+    (tmp_path / "brief.answers.yaml.bak").symlink_to(trap)
+    answers = load_answers_of(tmp_path)
+    kept = [save_answers(answers_file, answers, "brief.yaml") for _ in range(3)]
+    assert kept == [None, tmp_path / "brief.answers.yaml.bak2", tmp_path / "brief.answers.yaml.bak3"]
+    assert trap.read_text("utf-8") == "不能被覆盖"
+    assert save_answers(answers_file, answers, "brief.yaml", backup=False) is None  # autosave: no flood
+    assert not (tmp_path / "brief.answers.yaml.bak4").exists()
 
 
-def test_pick_refuses_an_unwritable_answers_file_before_any_picking(tmp_path: Path):
-    from test_answers import write_case
+def load_answers_of(tmp_path: Path):
+    """A real answers object: the picks of the example brief's draft."""
+    from generator.answers import answers_from, replay
+    from generator.api import Library, complete_brief
+    from generator.loaders import parse_brief
 
-    brief, opts = write_case(tmp_path)
-    (tmp_path / "brief.answers.yaml").mkdir()  # cannot be written whatever the permissions
-    with create_pipe_input() as inp:
-        inp.close()
-        result = CliRunner().invoke(
-            main,
-            ["pick", str(brief), "-o", str(tmp_path / "p.txt"), "--no-answers", *map(str, opts)],
-            obj={"picker_io": (inp, DummyOutput())},
-        )
-    assert result.exit_code == 1 and "目录" in result.output and "Traceback" not in result.output
-    assert not (tmp_path / "p.txt").exists()
+    brief = complete_brief(parse_brief(BRIEF))
+    return answers_from(replay(brief, Library.load(), 1))
 
 
 def test_orphan_temp_files_are_removed_on_the_next_write(tmp_path: Path):
