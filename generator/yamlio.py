@@ -152,7 +152,7 @@ def read_limited(path: Path, what: str, limit: int) -> bytes:
     if stat.S_ISDIR(info.st_mode):
         raise UserError(f"这是一个目录，不是{what}", file=str(path))
     if not stat.S_ISREG(info.st_mode):
-        raise UserError(f"这不是普通文件（管道或设备），不能作为{what}", file=str(path))
+        raise UserError(f"这不是普通文件（是管道或设备），无法作为{what}读取", file=str(path))
     if info.st_size > limit:
         raise UserError(f"{what}过大（{info.st_size} 字节，上限 {limit} 字节）", file=str(path))
     try:
@@ -161,7 +161,7 @@ def read_limited(path: Path, what: str, limit: int) -> bytes:
         raise UserError(f"无法读取{what}（{exc.strerror}）", file=str(path)) from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for a pipe since the check above
-            raise UserError(f"这不是普通文件（管道或设备），不能作为{what}", file=str(path))
+            raise UserError(f"这不是普通文件（是管道或设备），无法作为{what}读取", file=str(path))
         chunks: list[bytes] = []
         size = 0
         while True:

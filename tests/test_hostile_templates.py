@@ -191,3 +191,17 @@ def test_a_missing_or_file_user_folder_is_an_error(limited_cli, tmp_path: Path, 
         outcome = limited_cli.run([*base, option, folder], tmp_path)
         assert_clean_refusal(outcome)
         assert expected in outcome.stderr and folder in outcome.stderr
+
+
+@pytest.mark.parametrize("count", [150, -1, [5, 2], 10**6])
+def test_a_skeleton_asking_for_too_many_items_is_one_chinese_line(limited_cli, tmp_path: Path, count: object):
+    (tmp_path / "brief.yaml").write_text(BRIEF, "utf-8")
+    skeleton = yaml.safe_load((builtin_dir("skeletons") / "sange-zai.yaml").read_text("utf-8"))
+    skeleton["opening"][0]["sentences"] = count
+    (tmp_path / "skel").mkdir()
+    (tmp_path / "skel" / "own.yaml").write_text(yaml.safe_dump(skeleton, allow_unicode=True), "utf-8")
+    outcome = limited_cli.run(
+        ["generate", "brief.yaml", "-o", "out.txt", "--skeletons-dir", "skel"], tmp_path
+    )
+    assert_clean_refusal(outcome)
+    assert "数量应为" in outcome.stderr and "own.yaml" in outcome.stderr
