@@ -20,6 +20,7 @@ import errno
 import os
 import re
 import secrets
+import socket
 import stat
 import sys
 import time
@@ -30,6 +31,10 @@ from .errors import UserError
 # A temporary file older than this is an orphan even when its writer's pid cannot be checked.
 ORPHAN_AGE_SECONDS = 3600
 MAX_BACKUPS = 999
+# What a file system without hard links (FAT, some network shares, Windows FAT) answers to os.link.
+_NO_LINKS = frozenset(
+    {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK, errno.EINVAL, errno.ENOSYS}
+)
 _EXISTS = "输出文件已存在；如需覆盖请加 --force（旧文件会保留为 .bak）"
 
 
@@ -125,14 +130,19 @@ def _old_mode(path: Path) -> int | None:
 
 
 def _temp_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(rf"^\.{re.escape(name)}\.(?:(\d+)\.)?[A-Za-z0-9_-]+\.tmp$")
+    return re.compile(rf"^\.{re.escape(name)}\.(?:([A-Za-z0-9-]*)~(\d+)\.)?[A-Za-z0-9_-]+\.tmp$")
+
+
+def _host() -> str:
+    """This machine's name as it may appear in a file name: a shared folder is written from many PCs."""
+    return re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname())[:24]
 
 
 def _write_temp(parent: Path, name: str, data: bytes, mode: int) -> Path:
     """A new temporary file holding `data`, flushed to disk, with its final mode."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
     for _ in range(100):
-        tmp = parent / f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        tmp = parent / f".{name}.{_host()}~{os.getpid()}.{secrets.token_hex(4)}.tmp"
         try:
             fd = os.open(tmp, flags, 0o600)
             break
@@ -168,7 +178,7 @@ def _publish_new(tmp: Path, path: Path) -> None:
     except FileExistsError:
         raise UserError(_EXISTS, file=str(path)) from None
     except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+        if exc.errno not in _NO_LINKS:
             raise
     # No hard links on this file system (FAT, some network shares): claim the name with an
     # exclusive create, then move the finished file over the claim.
@@ -198,13 +208,7 @@ def _link_or_copy(src: Path, dst: Path) -> None:
     except FileExistsError:
         raise
     except (OSError, NotImplementedError) as exc:
-        if isinstance(exc, OSError) and exc.errno not in (
-            errno.EPERM,
-            errno.EOPNOTSUPP,
-            errno.ENOTSUP,
-            errno.EXDEV,
-            errno.EMLINK,
-        ):
+        if isinstance(exc, OSError) and exc.errno not in _NO_LINKS:
             raise
     if os.path.islink(src):
         os.symlink(os.readlink(src), dst)
@@ -226,8 +230,9 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 def remove_orphans(parent: Path, name: str) -> list[Path]:
     """Delete temporary files for `name` that a killed run left in `parent`; returns what was removed.
 
-    A file is an orphan when the process that wrote it is gone or, where that cannot be
-    checked, when it is over an hour old, so a concurrent writer's file is left alone.
+    A file is an orphan when the process that wrote it on this machine is gone or, where
+    that cannot be checked (another PC on a shared folder, an older name), when it is over
+    an hour old, so a concurrent writer's file is left alone.
     """
     pattern = _temp_pattern(name)
     removed: list[Path] = []
@@ -236,6 +241,7 @@ def remove_orphans(parent: Path, name: str) -> list[Path]:
     except OSError:
         return removed
     now = time.time()
+    host = _host()
     for entry in entries:
         m = pattern.match(entry.name)
         if not m:
@@ -246,7 +252,7 @@ def remove_orphans(parent: Path, name: str) -> list[Path]:
             continue
         if not stat.S_ISREG(info.st_mode):
             continue
-        pid = int(m.group(1)) if m.group(1) else None
+        pid = int(m.group(2)) if m.group(2) and m.group(1) == host else None
         if pid == os.getpid():
             continue
         if now - info.st_mtime > ORPHAN_AGE_SECONDS or (pid is not None and not _alive(pid)):

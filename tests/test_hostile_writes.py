@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from generator.answers import save_answers
 from generator.cli import main
-from generator.output import remove_orphans, write_text_atomic
+from generator.output import _host, remove_orphans, write_text_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 BRIEF = (ROOT / "examples" / "county-push.yaml").read_text("utf-8")
@@ -161,17 +161,19 @@ def test_orphan_temp_files_are_removed_on_the_next_write(tmp_path: Path):
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
     )
     dead = int(finished.stdout)
-    orphan = tmp_path / f".out.txt.{dead}.0a1b2c3d.tmp"
+    host = _host()
+    orphan = tmp_path / f".out.txt.{host}~{dead}.0a1b2c3d.tmp"
     old_style = tmp_path / ".out.txt.k2j3h4g5.tmp"
-    live = tmp_path / f".out.txt.{os.getppid()}.feedbeef.tmp"  # a running writer's file stays
-    unrelated = tmp_path / ".other.txt.123.abcd.tmp"
-    for p in (orphan, old_style, live, unrelated):
+    live = tmp_path / f".out.txt.{host}~{os.getppid()}.feedbeef.tmp"  # a running writer's file stays
+    other_pc = tmp_path / f".out.txt.{host}x~{dead}.0a1b2c3d.tmp"  # another PC's pid means nothing here
+    unrelated = tmp_path / f".other.txt.{host}~{dead}.abcd.tmp"
+    for p in (orphan, old_style, live, other_pc, unrelated):
         p.write_text("半截", "utf-8")
     two_hours_ago = time.time() - 7200
     os.utime(old_style, (two_hours_ago, two_hours_ago))
     write_text_atomic(tmp_path / "out.txt", "新稿")
     assert not orphan.exists() and not old_style.exists()
-    assert live.exists() and unrelated.exists()
+    assert live.exists() and other_pc.exists() and unrelated.exists()
     assert remove_orphans(tmp_path, "out.txt") == []
 
 
