@@ -9,6 +9,7 @@ can open, or exit 1 with one Chinese line and no traceback.
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -164,6 +165,8 @@ def brief_texts(draw: st.DrawFn) -> str:
 
 @pytest.fixture(scope="module")
 def limited_cli():
+    if not hasattr(os, "fork"):
+        pytest.skip("the limited runner forks its children (POSIX only)")
     cli = LimitedCli()
     yield cli
     cli.close()

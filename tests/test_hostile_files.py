@@ -53,6 +53,8 @@ def docx_bytes(paragraphs: int, text: str = "同志们") -> bytes:
 
 @pytest.fixture(scope="module")
 def limited_cli():
+    if not hasattr(os, "fork"):
+        pytest.skip("the limited runner forks its children (POSIX only)")
     cli = LimitedCli()
     yield cli
     cli.close()
