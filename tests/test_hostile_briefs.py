@@ -38,11 +38,12 @@ KEYS = {
         "skeleton",
         "title",
         "speaker_role",
+        "avoid",
     ],
     "meeting": ["name", "kind"],
     "facts": ["achievements", "problems", "programme", "tasks", "events"],
     "length": ["characters", "minutes"],
-    "previous_speakers": ["who", "did"],
+    "previous_speakers": ["who", "did", "rank", "kind"],
 }
 GOOD = {
     "meeting": {"name": "基层党建工作推进会"},
