@@ -144,8 +144,8 @@ _DATE_PATTERNS = (
 _LINE_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 # The years a speech may be dated in; `year:` and `date:` share them.
 FIRST_YEAR, LAST_YEAR = 2012, 2050
-# Facts per list: more would not fit a speech, and Chinese numbering stops at 99.
-MAX_FACTS = 20
+# Facts per list: more would not fit a speech, and lint reads inline numbering (一是…十二是) up to 12.
+MAX_FACTS = 12
 MAX_PREVIOUS_SPEAKERS = 10
 
 

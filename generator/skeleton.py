@@ -17,8 +17,8 @@ ID = r"^[A-Za-z0-9_\-.]+$"
 Count = tuple[int, int]
 
 
-# Items or sentences one node may ask for: numbering (一、… 二十、) and the bank both run out long before.
-MAX_COUNT = 20
+# Items or sentences one node may ask for: as many as lint can count in inline numbering (一是…十二是).
+MAX_COUNT = 12
 
 
 def _count(value: Any) -> Any:

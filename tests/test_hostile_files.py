@@ -128,7 +128,7 @@ def test_lint_minutes_out_of_range_is_one_chinese_line(limited_cli, tmp_path: Pa
 @pytest.mark.parametrize(
     "addition, expected",
     [
-        ("  achievements:\n" + "".join(f"    - 第{i}项成绩\n" for i in range(100)), "项数太多（最多 20 项）"),
+        ("  achievements:\n" + "".join(f"    - 第{i}项成绩\n" for i in range(100)), "项数太多（最多 12 项）"),
         ("seed: " + "9" * 4301 + "\n", "数字位数过多"),
         ("seed: 18446744073709551616\n", "数值应 ≤"),
         ("length:\n  minutes: .nan\n", "非数"),
@@ -238,3 +238,29 @@ def test_terminal_escapes_from_a_file_are_shown_not_obeyed(limited_cli, tmp_path
         assert outcome.signal is None and "Traceback" not in outcome.stderr
         shown = outcome.stdout + outcome.stderr
         assert "\x1b" not in shown and "\x07" not in shown and "\u202e" not in shown
+
+
+def test_the_most_facts_a_brief_may_hold_pass_the_tools_own_count_check(tmp_path: Path):
+    """At the cap every list still numbers and counts right (一是…十二是, “十二个方面”)."""
+    import yaml
+    from click.testing import CliRunner
+
+    from generator.brief import MAX_FACTS
+    from generator.cli import main
+
+    brief = yaml.safe_load(BRIEF)
+    brief["facts"] = {
+        "achievements": [f"第{i}项工作取得新进展" for i in range(1, MAX_FACTS + 1)],
+        "problems": [f"第{i}个方面还有不足" for i in range(1, MAX_FACTS + 1)],
+        "tasks": [f"第{i}项任务按期完成" for i in range(1, MAX_FACTS + 1)],
+    }
+    (tmp_path / "brief.yaml").write_text(yaml.safe_dump(brief, allow_unicode=True), "utf-8")
+    for seed in range(3):
+        out = tmp_path / f"out{seed}.txt"
+        result = CliRunner().invoke(
+            main, ["generate", str(tmp_path / "brief.yaml"), "-o", str(out), "--seed", str(seed)]
+        )
+        assert result.exit_code == 0, result.output
+        assert "宣布数目不符" not in result.output
+        lint = CliRunner().invoke(main, ["lint", str(out)])
+        assert "宣布“" not in lint.output, lint.output
