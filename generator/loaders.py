@@ -126,30 +126,48 @@ def _check_templates(doc: YamlDoc, data: object, path: tuple[str | int, ...] = (
     return errors
 
 
-def load_skeleton_file(path: Path) -> Skeleton:
+def load_skeleton_file(path: Path, *, verify: bool = False) -> Skeleton:
+    """One skeleton file; `verify` also renders every template in the worst-case context."""
     doc = load_yaml(path, "骨架文件", fast=True, aliases=True)
     if not isinstance(doc.data, dict):
         raise doc.error("骨架文件的顶层应为键值映射")
     errors = _check_templates(doc, doc.data)
     if errors:
         raise UserErrors(errors[:10])
-    return validate(Skeleton, doc, "骨架")
+    skeleton = validate(Skeleton, doc, "骨架")
+    _verify(doc, verify)
+    return skeleton
 
 
-def load_skeletons(extra_dirs: Sequence[Path] = ()) -> dict[str, Skeleton]:
-    """Built-in skeletons, then each extra folder over them (same id replaces)."""
+def load_skeletons(extra_dirs: Sequence[Path] = (), *, verify: bool = True) -> dict[str, Skeleton]:
+    """Built-in skeletons, then each extra folder over them (same id replaces).
+
+    A user's folder is `verify`-ed: its templates are rendered once in the worst-case
+    context, so a broken one stops here with file, line and key instead of mid-draft.
+    """
     found: dict[str, Skeleton] = {}
-    for folder in (builtin_dir("skeletons"), *(_user_folder(d, "骨架") for d in extra_dirs)):
+    for path in _yaml_files(builtin_dir("skeletons")):
+        skel = load_skeleton_file(path)
+        found[skel.id] = skel
+    for folder in (_user_folder(d, "骨架") for d in extra_dirs):
         for path in _yaml_files(folder):
-            skel = load_skeleton_file(path)
+            skel = load_skeleton_file(path, verify=verify)
             found[skel.id] = skel
     return found
+
+
+def _verify(doc: YamlDoc, verify: bool) -> None:
+    if verify:
+        errors = _render_all(doc, doc.data, (), worst_case_context())
+        if errors:
+            raise UserErrors(errors[:10])
 
 
 # Bank ------------------------------------------------------------------------
 
 
-def load_bank_file(path: Path) -> BankFile:
+def load_bank_file(path: Path, *, verify: bool = False) -> BankFile:
+    """One bank file; `verify` also renders every template in the worst-case context."""
     doc = load_yaml(path, "短语库文件", fast=True, aliases=True)
     if not isinstance(doc.data, dict):
         raise doc.error("短语库文件的顶层应为键值映射（theme:、entries:）")
@@ -164,19 +182,23 @@ def load_bank_file(path: Path) -> BankFile:
                 f"条目 id {entry.id} 在本文件中重复（另见第 {seen[entry.id] + 1} 条）", ("entries", i, "id")
             )
         seen[entry.id] = i
+    _verify(doc, verify)
     return bank_file
 
 
-def load_bank(extra_dirs: Sequence[Path] = ()) -> PhraseBank:
-    return _load_bank_cached(tuple(str(p) for p in extra_dirs))
+def load_bank(extra_dirs: Sequence[Path] = (), *, verify: bool = True) -> PhraseBank:
+    """The built-in bank with each user folder over it; user folders are `verify`-ed (see load_skeletons)."""
+    return _load_bank_cached(tuple(str(p) for p in extra_dirs), verify)
 
 
 @lru_cache(maxsize=8)
-def _load_bank_cached(extra_dirs: tuple[str, ...]) -> PhraseBank:
+def _load_bank_cached(extra_dirs: tuple[str, ...], verify: bool) -> PhraseBank:
     files: list[tuple[str, BankFile]] = []
-    for folder in (builtin_dir("phrasebank"), *(_user_folder(Path(d), "短语库") for d in extra_dirs)):
+    for path in _yaml_files(builtin_dir("phrasebank")):
+        files.append((str(path), load_bank_file(path)))
+    for folder in (_user_folder(Path(d), "短语库") for d in extra_dirs):
         for path in _yaml_files(folder):
-            files.append((str(path), load_bank_file(path)))
+            files.append((str(path), load_bank_file(path, verify=verify)))
     return PhraseBank.from_files(files)
 
 

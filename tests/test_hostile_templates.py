@@ -168,8 +168,38 @@ def test_generate_stops_with_one_chinese_line(limited_cli, tmp_path: Path, name:
     override_slot(tmp_path, "opening.handoff", HOSTILE[name])
     outcome = limited_cli.run(["generate", "brief.yaml", "-o", "out.txt", "--bank-dir", "bank"], tmp_path)
     assert_clean_refusal(outcome)
-    assert "无法渲染" in outcome.stderr and "override.yaml" in outcome.stderr
+    # stopped when the folder is loaded, before any draft: with file, line and entry
+    assert "无法渲染" in outcome.stderr and re.search(
+        r"override\.yaml:\d+:\d+，键 entries\[0\]", outcome.stderr
+    )
     assert not (tmp_path / "out.txt").exists()
+
+
+@pytest.mark.parametrize("name", ["divide by zero", "nested loops", "huge repeat", "doubling macro"])
+def test_a_failure_while_composing_is_a_user_error_naming_file_and_entry(name: str):
+    """Past the load-time check (a bank built in code), compose still turns any failure into a UserError."""
+    import random
+
+    from conftest import synthetic_bank_data
+
+    from generator.api import Library, complete_brief
+    from generator.bank import BankFile, PhraseBank
+    from generator.compose import compose
+    from generator.errors import UserError
+    from generator.loaders import load_skeletons, parse_brief
+
+    data = synthetic_bank_data()
+    for entry in data["entries"]:
+        if entry["slot"] == "opening.handoff":
+            entry["variants"] = [{"text": HOSTILE[name]}]
+    bank = PhraseBank.from_files([("own/bank.yaml", BankFile.model_validate(data))])
+    library = Library(skeletons=load_skeletons(), bank=bank)
+    brief = complete_brief(parse_brief(BRIEF))
+    skeleton = next(s for s in library.skeletons.values() if brief.points in s.point_counts)
+    with pytest.raises(UserError) as info:
+        compose(brief, library.bank, skeleton, random.Random(1))
+    message = info.value.format()
+    assert message.startswith("own/bank.yaml") and "opening.handoff" in message and "无法渲染" in message
 
 
 def test_a_hostile_skeleton_title_is_one_chinese_line(limited_cli, tmp_path: Path):
@@ -181,7 +211,23 @@ def test_a_hostile_skeleton_title_is_one_chinese_line(limited_cli, tmp_path: Pat
     argv = ["generate", "brief.yaml", "-o", "out.txt", "--skeletons-dir", "skel", "--skeleton", "sange-zai"]
     outcome = limited_cli.run(argv, tmp_path)
     assert_clean_refusal(outcome)
-    assert "标题无法渲染" in outcome.stderr
+    assert "无法渲染" in outcome.stderr and re.search(r"own\.yaml:\d+:\d+，键 title", outcome.stderr)
+
+
+def test_a_title_failing_while_composing_is_a_user_error():
+    import random
+
+    from generator.api import Library, complete_brief
+    from generator.compose import compose
+    from generator.errors import UserError
+    from generator.loaders import parse_brief
+
+    library = Library.load()
+    brief = complete_brief(parse_brief(BRIEF))
+    skeleton = next(s for s in library.skeletons.values() if brief.points in s.point_counts)
+    broken = skeleton.model_copy(update={"title": "{{ 1/0 }}"})
+    with pytest.raises(UserError, match="标题无法渲染"):
+        compose(brief, library.bank, broken, random.Random(1))
 
 
 @pytest.mark.parametrize("option", ["--bank-dir", "--skeletons-dir"])

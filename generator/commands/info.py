@@ -94,8 +94,9 @@ def check(skeleton_dirs: tuple[Path, ...], bank_dirs: tuple[Path, ...]) -> None:
     from ..loaders import check_rendering, check_skeleton_slots, load_bank, load_skeletons
     from ..redpen import bank_findings
 
-    skels = load_skeletons(skeleton_dirs)
-    bank = load_bank(bank_dirs)
+    # Loaded without stopping at the first template that fails: check_rendering lists them all.
+    skels = load_skeletons(skeleton_dirs, verify=False)
+    bank = load_bank(bank_dirs, verify=False)
     problems = check_skeleton_slots(skels.values(), bank) + bank_findings(bank)
     # Every template once, in a context with every name at its longest: a template that
     # fails, loops too long or grows too large is found here rather than in generate.
