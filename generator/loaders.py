@@ -8,6 +8,7 @@ one), like mimesis' data files or jinja2's ChoiceLoader.
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -17,12 +18,13 @@ import jinja2
 
 from .bank import BankFile, PhraseBank
 from .brief import Brief
+from .cache import cached
 from .draft import XML_INVALID
 from .errors import UserError, UserErrors
 from .skeleton import Skeleton, iter_slots
 from .templating import TemplateFailure, render, syntax_message, undeclared_names
 from .validation import validate
-from .yamlio import YamlDoc, format_path, load_yaml, parse_yaml
+from .yamlio import MAX_INPUT_BYTES, YamlDoc, format_path, load_yaml, parse_yaml
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -36,9 +38,24 @@ def builtin_dir(name: str) -> Path:
 
 
 def _yaml_files(folder: Path) -> list[Path]:
-    return sorted(
-        p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and not p.name.startswith(".")
-    )
+    """The data files in `folder`: regular files within the size limit, or an error naming the one that is not.
+
+    Checked here, before anything reads them (the start-up cache hashes their bytes).
+    """
+    found = []
+    for p in folder.rglob("*"):
+        if p.suffix not in (".yaml", ".yml") or p.name.startswith(".") or p.is_dir():
+            continue
+        try:
+            info = p.stat()
+        except OSError as exc:
+            raise UserError(f"无法读取数据文件（{exc.strerror}）", file=str(p)) from None
+        if not stat.S_ISREG(info.st_mode):
+            raise UserError("这不是普通文件（是管道或设备），无法作为数据文件读取", file=str(p))
+        if info.st_size > MAX_INPUT_BYTES:
+            raise UserError(f"数据文件过大（{info.st_size} 字节，上限 {MAX_INPUT_BYTES} 字节）", file=str(p))
+        found.append(p)
+    return sorted(found)
 
 
 def _user_folder(folder: Path, what: str) -> Path:
@@ -145,15 +162,20 @@ def load_skeletons(extra_dirs: Sequence[Path] = (), *, verify: bool = True) -> d
     A user's folder is `verify`-ed: its templates are rendered once in the worst-case
     context, so a broken one stops here with file, line and key instead of mid-draft.
     """
-    found: dict[str, Skeleton] = {}
-    for path in _yaml_files(builtin_dir("skeletons")):
-        skel = load_skeleton_file(path)
-        found[skel.id] = skel
-    for folder in (_user_folder(d, "骨架") for d in extra_dirs):
-        for path in _yaml_files(folder):
+    builtin = _yaml_files(builtin_dir("skeletons"))
+    own = [path for folder in extra_dirs for path in _yaml_files(_user_folder(folder, "骨架"))]
+
+    def build() -> dict[str, Skeleton]:
+        found: dict[str, Skeleton] = {}
+        for path in builtin:
+            skel = load_skeleton_file(path)
+            found[skel.id] = skel
+        for path in own:
             skel = load_skeleton_file(path, verify=verify)
             found[skel.id] = skel
-    return found
+        return found
+
+    return cached("skeletons-verified" if verify and own else "skeletons", [*builtin, *own], build)
 
 
 def _verify(doc: YamlDoc, verify: bool) -> None:
@@ -193,13 +215,16 @@ def load_bank(extra_dirs: Sequence[Path] = (), *, verify: bool = True) -> Phrase
 
 @lru_cache(maxsize=8)
 def _load_bank_cached(extra_dirs: tuple[str, ...], verify: bool) -> PhraseBank:
-    files: list[tuple[str, BankFile]] = []
-    for path in _yaml_files(builtin_dir("phrasebank")):
-        files.append((str(path), load_bank_file(path)))
-    for folder in (_user_folder(Path(d), "短语库") for d in extra_dirs):
-        for path in _yaml_files(folder):
-            files.append((str(path), load_bank_file(path, verify=verify)))
-    return PhraseBank.from_files(files)
+    builtin = _yaml_files(builtin_dir("phrasebank"))
+    own = [path for folder in extra_dirs for path in _yaml_files(_user_folder(Path(folder), "短语库"))]
+
+    def build() -> PhraseBank:
+        files = [(str(p), load_bank_file(p)) for p in builtin]
+        files += [(str(p), load_bank_file(p, verify=verify)) for p in own]
+        return PhraseBank.from_files(files)
+
+    # A result built without the render check must not serve a later run that wants it.
+    return cached("bank-verified" if verify and own else "bank", [*builtin, *own], build)
 
 
 def check_skeleton_slots(skeletons: Iterable[Skeleton], bank: PhraseBank) -> list[str]:

@@ -7,7 +7,9 @@ from the real phrase bank's content.
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,9 @@ from generator.bank import BankFile, PhraseBank
 from generator.brief import DOMAINS, Brief
 from generator.loaders import load_brief, load_skeletons
 from generator.skeleton import iter_slots
+
+# Tests keep the start-up cache to themselves (tests/test_cache.py points it elsewhere again).
+os.environ["SPEECHDRAFT_CACHE_DIR"] = tempfile.mkdtemp(prefix="speechdraft-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

@@ -264,3 +264,22 @@ def test_the_most_facts_a_brief_may_hold_pass_the_tools_own_count_check(tmp_path
         assert "宣布数目不符" not in result.output
         lint = CliRunner().invoke(main, ["lint", str(out)])
         assert "宣布“" not in lint.output, lint.output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+@pytest.mark.parametrize("option", ["--bank-dir", "--skeletons-dir"])
+def test_a_pipe_or_device_in_a_user_folder_is_refused_before_anything_reads_it(
+    limited_cli, tmp_path: Path, option: str
+):
+    (tmp_path / "brief.yaml").write_text(BRIEF, "utf-8")
+    (tmp_path / "own").mkdir()
+    os.mkfifo(tmp_path / "own" / "pipe.yaml")
+    outcome = limited_cli.run(["generate", "brief.yaml", "-o", "out.txt", option, "own"], tmp_path)
+    assert_clean_refusal(outcome)
+    assert "pipe.yaml" in outcome.stderr and "不是普通文件" in outcome.stderr
+    (tmp_path / "own" / "pipe.yaml").unlink()
+    with (tmp_path / "own" / "huge.yaml").open("wb") as fh:
+        fh.truncate(3 * 1024 * 1024)  # sparse: 3 MB of nothing, over the limit without using the disk
+    outcome = limited_cli.run(["generate", "brief.yaml", "-o", "out.txt", option, "own"], tmp_path)
+    assert_clean_refusal(outcome)
+    assert "huge.yaml" in outcome.stderr and "过大" in outcome.stderr
