@@ -7,6 +7,7 @@ Runs go through children limited to 10 s and 500 MB.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -135,13 +136,16 @@ def test_check_renders_every_template_and_names_file_line_and_entry(limited_cli,
     assert all(re.search(r"hostile\.yaml:\d+", line) for line in ours)
 
 
+@functools.lru_cache(maxsize=4)
+def entry_ids(slot: str) -> list[str]:
+    from generator.loaders import load_bank
+
+    return sorted({c.entry_id for c in load_bank().slot(slot)})
+
+
 def override_slot(tmp_path: Path, slot: str, text: str) -> Path:
     """A bank folder that replaces every built-in entry of `slot` with one hostile variant."""
-    ids = []
-    for path in builtin_dir("phrasebank").glob("*.yaml"):
-        for entry in yaml.safe_load(path.read_text("utf-8"))["entries"]:
-            if entry["slot"] == slot:
-                ids.append(entry["id"])
+    ids = entry_ids(slot)
     assert ids
     folder = tmp_path / "bank"
     folder.mkdir(exist_ok=True)
@@ -254,3 +258,25 @@ def test_a_skeleton_asking_for_too_many_items_is_one_chinese_line(limited_cli, t
     )
     assert_clean_refusal(outcome)
     assert "数量应为" in outcome.stderr and "own.yaml" in outcome.stderr
+
+
+@pytest.mark.parametrize(
+    "weight, expected",
+    [
+        (".inf", "无穷大"),
+        (".nan", "非数"),
+        ("1e308", "数值应 ≤ 1000"),
+        ("9" * 4301, "数字位数过多"),
+        ("0", "数值应 >"),
+    ],
+)
+def test_a_bank_weight_at_the_edges_is_one_chinese_line(
+    limited_cli, tmp_path: Path, weight: str, expected: str
+):
+    (tmp_path / "brief.yaml").write_text(BRIEF, "utf-8")
+    folder = override_slot(tmp_path, "opening.handoff", "下面我讲{{ points_cn }}点意见。")
+    path = folder / "override.yaml"
+    path.write_text(path.read_text("utf-8").replace("  slot:", f"  weight: {weight}\n  slot:", 1), "utf-8")
+    outcome = limited_cli.run(["generate", "brief.yaml", "-o", "out.txt", "--bank-dir", "bank"], tmp_path)
+    assert_clean_refusal(outcome)
+    assert expected in outcome.stderr and "override.yaml:" in outcome.stderr
