@@ -213,3 +213,59 @@ def test_the_limits_are_real(limited_cli, tmp_path: Path):
     assert hog.code != 0 and "MemoryError" in hog.stderr
     with pytest.raises(AssertionError):
         assert_finished(hog)
+
+
+ANSWERS_KEYS = ["version", "skeleton", "seed", "year", "choices", "locked", "picked", "rerolls"]
+PATHS = st.sampled_from(
+    ["opening.0", "opening.3", "point1.heading", "point2.1.3", "closing.0", "point9.heading"]
+)
+SECTIONS = st.sampled_from(["opening", "closing", "point1", "point2", "point4", "point9"])
+
+
+@st.composite
+def answers_texts(draw: st.DrawFn) -> str:
+    """A plausible answers file with some keys replaced by hostile values."""
+    data: dict[str, object] = {
+        "version": 1,
+        "skeleton": draw(st.sampled_from(["sange-zai", "sidian-yijian", "chengji-wenti-renwu", "nothing"])),
+        "seed": draw(st.integers(0, 10**6)),
+        "year": 2026,
+        "choices": draw(
+            st.dictionaries(PATHS, st.sampled_from(["opening.purpose.a/1", "x/y", "bad"]), max_size=3)
+        ),
+        "locked": draw(st.lists(PATHS, max_size=2)),
+        "rerolls": draw(st.dictionaries(SECTIONS, st.integers(0, 10**20), max_size=2)),
+    }
+    for key in draw(st.lists(st.sampled_from(ANSWERS_KEYS), max_size=3, unique=True)):
+        data[key] = draw(values(2))
+    if draw(st.integers(0, 5)) == 0:
+        return draw(st.sampled_from(NESTED))
+    try:
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    except (yaml.YAMLError, ValueError, OverflowError):
+        return "version: 1\n"
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+@given(text=answers_texts())
+def test_a_hostile_answers_file_gives_a_draft_or_one_chinese_line(limited_cli, tmp_path_factory, text):
+    """`generate` reads BRIEF.answers.yaml on its own: a file dropped next to a brief must not hurt it."""
+    folder = tmp_path_factory.mktemp("answers")
+    (folder / "brief.yaml").write_text(yaml.safe_dump(GOOD, allow_unicode=True), "utf-8")
+    (folder / "brief.answers.yaml").write_text(text, "utf-8", errors="surrogatepass")
+    outcome = limited_cli.run(["generate", "brief.yaml", "-o", "out.docx", "--seed", "1"], folder)
+    assert_finished(outcome)
+    if outcome.code == 0:
+        data = (folder / "out.docx").read_bytes()
+        assert len(docx.Document(io.BytesIO(data)).paragraphs) > 10
+    else:
+        assert_clean_refusal(outcome)
+        assert not (folder / "out.docx").exists()
