@@ -49,12 +49,15 @@ TARGETS = {
     "within_brief": 0.10,
     "cross_mean": 0.08,
     "cross_max": 0.15,
+    "lint_1mb_s": 5.0,
     "vs_floor": 2.0,
     "bank_warm_ms": 20.0,
     "pick_ms": 250.0,
     "reader_1mb_s": 5.0,
 }
 READER_BYTES = 1_000_000
+# A lint run that takes longer than this is stopped and reported as missed.
+LINT_TIMEOUT_S = 60
 
 
 def _cross_brief(library: Library, briefs: dict, n_seeds: int) -> list[dict]:
@@ -369,6 +372,33 @@ def _readers(library: Library, briefs: dict) -> list[dict[str, object]]:
     return rows
 
 
+def _lint_megabyte(library: Library, brief, folder: Path) -> float | None:
+    """Wall time of `speechdraft lint` on about 1 MB of draft text (distinct drafts of one brief).
+
+    A hostile or merely long file must not hang lint; None when it ran past LINT_TIMEOUT_S.
+    """
+    from generator.api import draft_from_brief
+
+    paragraphs: list[str] = []
+    seed = 0
+    while sum(len(p.encode("utf-8")) for p in paragraphs) < 1_000_000:
+        paragraphs += [p.text for p in draft_from_brief(brief, library, seed).paragraphs]
+        seed += 1
+    path = folder / "megabyte.txt"
+    path.write_text("\n".join(paragraphs), "utf-8")
+    t = time.perf_counter()
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "generator.cli", "lint", str(path)],
+            capture_output=True,
+            timeout=LINT_TIMEOUT_S,
+            cwd=ROOT,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    return time.perf_counter() - t
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
@@ -473,6 +503,9 @@ def main() -> None:
             )
     result["variety"] = variety
     result["cross_brief"] = _cross_brief(library, briefs, max(4, n_seeds // 5))
+    with tempfile.TemporaryDirectory() as tmp:
+        lint_s = _lint_megabyte(library, brief, Path(tmp))
+    result["lint_1mb_s"] = round(lint_s, 2) if lint_s is not None else None
     worst_compose = max(r["median_ms"] for r in compose_rows)
     worst_share = max(v["mean_share"] for v in variety)
     checks = {
@@ -497,6 +530,7 @@ def main() -> None:
         "across briefs: max pair <= 15%": all(
             c["max_share"] <= TARGETS["cross_max"] for c in result["cross_brief"]
         ),
+        "lint of a 1 MB file under 5 s": lint_s is not None and lint_s < TARGETS["lint_1mb_s"],
     }
     result["targets"] = checks
     _print(result)
@@ -542,6 +576,10 @@ def _print(r: dict) -> None:
     print("\n| skeleton | two briefs | mean share | max pair |\n|---|---|---:|---:|")
     for c in r["cross_brief"]:
         print(f"| {c['skeleton']} | {c['briefs']} | {c['mean_share']:.1%} | {c['max_share']:.1%} |")
+    lint_s = r["lint_1mb_s"]
+    print(
+        f"\nlint of a 1 MB file: {f'{lint_s} s' if lint_s is not None else f'over {LINT_TIMEOUT_S} s (stopped)'}"
+    )
     print("\ntargets:")
     for k, ok in r["targets"].items():
         print(f"  [{'ok' if ok else 'MISSED'}] {k}")

@@ -24,7 +24,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .answersfile import dump_answers
 from .api import Library
-from .atomic import write_text_atomic
 from .bank import Candidate, PhraseBank, fit_for
 from .brief import Brief
 from .compose import SlotRequest, base_context, compose, random_chooser
@@ -475,15 +474,23 @@ def save_answers(
     backup: bool = True,
     notes: Mapping[str, str] | None = None,
     skeleton_name: str = "",
-) -> None:
-    """Replace the answers file in one rename, with the mode the umask gives.
+) -> Path | None:
+    """Replace the answers file in one rename, with the mode the umask gives; returns the backup kept.
 
-    With `backup` the previous version stays as NAME.bak. The clerk's own comments
-    in the previous version are carried over; `notes` say beside each id what it is.
+    With `backup` the previous version is kept as NAME.bak (NAME.bak2, … when that exists; never
+    through a symlink). The clerk's own comments in the previous version are carried over; `notes`
+    say beside each id what it is.
     """
+    from .output import write_text_atomic
+
+    parent = path.parent if str(path.parent) else Path(".")
     try:
         old = path.read_text("utf-8") if path.is_file() else None
     except (OSError, UnicodeDecodeError):
         old = None
     text = dump_answers(answers, brief_name, notes=notes, skeleton_name=skeleton_name, previous=old)
-    write_text_atomic(path, text, backup=backup, what="挑选结果")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"无法写入挑选结果（{exc.strerror}）", file=str(path)) from None
+    return write_text_atomic(path, text, force=True, backup=backup)

@@ -53,6 +53,10 @@ Function = Literal[
 ]
 
 
+# Weights multiply (entry × variant) and are summed per slot: bounded, the sum stays finite.
+MAX_WEIGHT = 1000
+
+
 class Tags(BaseModel):
     """Where a phrase fits. Empty means "anywhere"."""
 
@@ -104,13 +108,13 @@ class Variant(Tags):
     id: str | None = Field(None, pattern=ID_PATTERN)
     text: str = Field(min_length=1)
     head: str | None = None
-    weight: float = Field(1.0, gt=0)
+    weight: float = Field(1.0, gt=0, le=MAX_WEIGHT)
 
 
 class Entry(Tags):
     id: str = Field(pattern=ID_PATTERN)
     slot: str = Field(pattern=ID_PATTERN)
-    weight: float = Field(1.0, gt=0)
+    weight: float = Field(1.0, gt=0, le=MAX_WEIGHT)
     variants: list[Variant] = Field(min_length=1)
     # Further sentences that deepen the entry's idea, appended after any variant when a longer
     # draft is wanted: written for this idea, so a long draft stays on topic.

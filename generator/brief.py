@@ -139,6 +139,16 @@ _DATE_PATTERNS = (
 )
 
 
+# Brief values enter the draft as whole lines: a newline inside one would start a paragraph
+# the skeleton did not ask for (an achievement could fake a heading).
+_LINE_BREAKS = re.compile("[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+# The years a speech may be dated in; `year:` and `date:` share them.
+FIRST_YEAR, LAST_YEAR = 2012, 2050
+# Facts per list: more would not fit a speech, and lint reads inline numbering (一是…十二是) up to 12.
+MAX_FACTS = 12
+MAX_PREVIOUS_SPEAKERS = 10
+
+
 _DID_WORDS = (
     ("交流发言", ("交流", "发言", "表态")),
     ("通报", ("通报", "汇报", "报告", "介绍了")),
@@ -163,6 +173,14 @@ def infer_role(title: str) -> str:
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _single_line(cls, value: Any) -> Any:
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and _LINE_BREAKS.search(text):
+                raise ValueError("应为一行文字，不能换行")
+        return value
 
 
 class Meeting(_Strict):
@@ -203,12 +221,17 @@ class PreviousSpeaker(_Strict):
 class Facts(_Strict):
     """The clerk's own facts, quoted in the clerk's own words."""
 
-    achievements: list[str] = Field(default_factory=list, description="本地成绩，每条一句")
-    problems: list[str] = Field(default_factory=list, description="存在问题，每条一句")
+    achievements: list[str] = Field(
+        default_factory=list, max_length=MAX_FACTS, description="本地成绩，每条一句"
+    )
+    problems: list[str] = Field(default_factory=list, max_length=MAX_FACTS, description="存在问题，每条一句")
     programme: str | None = Field(None, max_length=60, description="本地品牌或工程名称，如 “红色领航”工程")
-    tasks: list[str] = Field(default_factory=list, description="本次会议要部署的具体任务")
+    tasks: list[str] = Field(
+        default_factory=list, max_length=MAX_FACTS, description="本次会议要部署的具体任务"
+    )
     events: list[str] = Field(
         default_factory=list,
+        max_length=MAX_FACTS,
         description="会前发生、讲话可以提到的事，如 会前县委组织部对各乡镇开展了专项督查",
     )
 
@@ -249,13 +272,15 @@ class Brief(_Strict):
         None, description="讲话人角色：书记/副书记/组织部长/工委书记/其他；缺省按 speaker 推断"
     )
     date: dt.date | None = Field(None, description="讲话日期，YYYY-MM-DD")
-    year: int | None = Field(None, ge=2012, le=2050, description="讲话年份，缺省取日期的年份")
+    year: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR, description="讲话年份，缺省取日期的年份")
     points: Literal[3, 4] = Field(3, description="讲几点意见：3 或 4")
     domains: list[Domain] = Field(default_factory=list, description="重点领域")
-    previous_speakers: list[PreviousSpeaker] = Field(default_factory=list, description="前面讲话或发言的同志")
+    previous_speakers: list[PreviousSpeaker] = Field(
+        default_factory=list, max_length=MAX_PREVIOUS_SPEAKERS, description="前面讲话或发言的同志"
+    )
     facts: Facts = Field(default_factory=lambda: Facts())
     length: Length | None = None
-    seed: int | None = Field(None, ge=0)
+    seed: int | None = Field(None, ge=0, le=2**63 - 1)
     skeleton: str = Field("auto", description="骨架名称，或 auto 自动选择")
     title: str | None = Field(None, max_length=80, description="自定标题；缺省按范围和会议名生成")
     avoid: list[str] = Field(
@@ -272,10 +297,16 @@ class Brief(_Strict):
                 if m:
                     y, mo, d = (int(g) for g in m.groups())
                     try:
-                        return dt.date(y, mo, d)
+                        value = dt.date(y, mo, d)
                     except ValueError:
                         raise ValueError(f"日期不存在：{value}") from None
-            raise ValueError(f"日期格式应为 YYYY-MM-DD（实际为 {value!r}）")
+                    break
+            else:
+                raise ValueError(f"日期格式应为 YYYY-MM-DD（实际为 {value!r}）")
+        elif value is not None and not isinstance(value, dt.date):
+            raise ValueError("日期格式应为 YYYY-MM-DD")
+        if isinstance(value, dt.date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(f"日期的年份应在 {FIRST_YEAR}–{LAST_YEAR} 之间（实际为 {value.year}）")
         return value
 
     @field_validator("domains", mode="before")

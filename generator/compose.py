@@ -391,7 +391,10 @@ class _Composer:
 
     def _title(self) -> str:
         if self.skeleton.title:
-            return render(self.skeleton.title, self.base)
+            try:
+                return render(self.skeleton.title, self.base)
+            except jinja2.TemplateError as exc:
+                raise UserError(f"骨架 {self.skeleton.id} 的标题无法渲染（{exc}）", key="title") from None
         words, name = self.brief.words, self.brief.meeting.name
         own = (
             "全",

@@ -7,6 +7,17 @@ traceback.
 
 from __future__ import annotations
 
+import re
+
+# C0/C1 controls, bidi overrides and zero-width characters: a file name or a value
+# quoted in a message must not move the terminal's cursor or reorder the line.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """`text` with characters that could drive a terminal shown as visible escapes."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
 
 class UserError(Exception):
     """An error caused by the user's input, reported without a traceback."""
@@ -37,7 +48,8 @@ class UserError(Exception):
                     where += f":{self.column}"
         parts = [p for p in (where, f"键 {self.key}" if self.key else "") if p]
         prefix = "，".join(parts)
-        return f"{prefix}：{self.message}" if prefix else self.message
+        text = f"{prefix}：{self.message}" if prefix else self.message
+        return printable(text)
 
 
 class UserErrors(UserError):

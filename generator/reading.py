@@ -14,12 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import UserError
-from .yamlio import MAX_INPUT_BYTES
+from .yamlio import MAX_INPUT_BYTES, read_limited
 
 if TYPE_CHECKING:
     from .cleaning import Cleaned
 
 SUFFIXES = (".txt", ".md", ".docx")
+# Limits on what lint and analyze will open: a long speech is some 50 KB of text and
+# a 100-page Word file unpacks to a few MB; a zip bomb declares hundreds.
+MAX_SPEECH_BYTES = 20 * MAX_INPUT_BYTES
+MAX_DOCX_UNPACKED = 25_000_000
+MAX_DOCX_MEMBERS = 2_000
+MAX_DOCX_PARAGRAPHS = 20_000
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 _MD_TAG = re.compile(r"</?[A-Za-z][^>]*>")
@@ -38,17 +44,10 @@ def decode_text(raw: bytes, source: str) -> str:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError("找不到文件", file=str(path)) from None
-    except IsADirectoryError:
-        raise UserError("这是一个目录，不是讲话稿文件", file=str(path)) from None
-    except OSError as exc:
-        raise UserError(f"无法读取文件（{exc.strerror}）", file=str(path)) from None
-    if len(raw) > 20 * MAX_INPUT_BYTES:
-        raise UserError(f"文件过大（{len(raw)} 字节）", file=str(path))
-    return raw
+    """The file's bytes: a regular file within `MAX_SPEECH_BYTES` (never a pipe or a device)."""
+    if path.is_dir():
+        raise UserError("这是一个目录，不是讲话稿文件", file=str(path))
+    return read_limited(path, "文件", MAX_SPEECH_BYTES)
 
 
 def markdown_to_text(line: str) -> str:
@@ -86,15 +85,46 @@ def read_paragraphs(path: Path) -> list[str]:
     return read_speech(path).paragraphs
 
 
+def _check_docx_size(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse a zip bomb before anything is unpacked: the headers' sizes are what zipfile will unpack.
+
+    zipfile stops at each member's declared size (and fails its CRC check if the data
+    is longer), so a lying header cannot make it unpack more than is summed here.
+    """
+    members = archive.infolist()
+    if len(members) > MAX_DOCX_MEMBERS:
+        raise UserError(f"Word 文件内部部件过多（{len(members)} 个），不像是讲话稿", file=str(path))
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_DOCX_UNPACKED:
+        raise UserError(
+            f"Word 文件解压后过大（{unpacked // 1_000_000} MB，上限 {MAX_DOCX_UNPACKED // 1_000_000} MB）",
+            file=str(path),
+        )
+
+
 def _docx_paragraphs(path: Path, raw: bytes) -> list[str]:
     import io
 
-    if not zipfile.is_zipfile(io.BytesIO(raw)):
-        raise UserError("不是有效的 .docx 文件（旧版 .doc 请先在 Word 中另存为 .docx）", file=str(path))
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            _check_docx_size(path, archive)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise UserError(
+            "不是有效的 .docx 文件（旧版 .doc 请先在 Word 中另存为 .docx）", file=str(path)
+        ) from None
     import docx
 
     try:
         document = docx.Document(io.BytesIO(raw))
     except Exception as exc:  # python-docx raises several types for broken packages
         raise UserError(f"无法打开 Word 文件（{type(exc).__name__}）", file=str(path)) from None
-    return [p.text.strip() for p in document.paragraphs if p.text.strip()]
+    try:
+        paragraphs = document.paragraphs
+    except Exception as exc:  # a malformed body
+        raise UserError(f"无法读取 Word 文件的正文（{type(exc).__name__}）", file=str(path)) from None
+    if len(paragraphs) > MAX_DOCX_PARAGRAPHS:
+        raise UserError(
+            f"Word 文件段落过多（{len(paragraphs)} 段，上限 {MAX_DOCX_PARAGRAPHS} 段），不像是一篇讲话稿",
+            file=str(path),
+        )
+    return [p.text.strip() for p in paragraphs if p.text.strip()]

@@ -17,11 +17,19 @@ ID = r"^[A-Za-z0-9_\-.]+$"
 Count = tuple[int, int]
 
 
+# Items or sentences one node may ask for: as many as lint can count in inline numbering (一是…十二是).
+MAX_COUNT = 12
+
+
 def _count(value: Any) -> Any:
-    if isinstance(value, int):
-        return (value, value)
-    if isinstance(value, list) and len(value) == 2:
-        return tuple(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = (value, value)
+    elif isinstance(value, list) and len(value) == 2:
+        value = tuple(value)
+    if isinstance(value, tuple) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        lo, hi = value
+        if not 0 <= lo <= hi <= MAX_COUNT:
+            raise ValueError(f"数量应为 0–{MAX_COUNT} 的整数，或 [最少, 最多]（最少不大于最多）")
     return value
 
 

@@ -32,6 +32,33 @@ _MESSAGES = {
     "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
     "date_parsing": "日期格式应为 YYYY-MM-DD",
     "date_type": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_inexact": "日期不能带时刻，格式应为 YYYY-MM-DD",
+    "datetime_type": "应为日期时间",
+    "datetime_parsing": "日期时间格式不对",
+    "finite_number": "应为有限的数字",
+    "int_parsing_size": "数字过大",
+    "tuple_type": "应为列表（每项以 - 开头）",
+    "set_type": "应为列表（每项以 - 开头）",
+    "frozen_set_type": "应为列表（每项以 - 开头）",
+    "none_required": "此处应留空",
+    "enum": "取值不在允许范围内",
+    "string_pattern_mismatch": "格式不对",
+    "string_unicode": "应为文本",
+    "bytes_type": "应为文本",
+    "is_instance_of": "类型不对",
+    "frozen_instance": "不能修改",
+    "unexpected_keyword_argument": "未知的键",
+    "multiple_of": "数值不合要求",
+    "union_tag_invalid": "类型标记不对",
+    "union_tag_not_found": "缺少类型标记",
+    "dict_attributes_type": "应为键值映射",
+    "model_fields_type": "应为键值映射",
+    "callable_type": "类型不对",
+    "json_invalid": "格式不对",
+    "json_type": "格式不对",
+    "url_type": "应为网址",
+    "decimal_type": "应为数字",
+    "decimal_parsing": "应为数字",
 }
 
 
@@ -55,8 +82,20 @@ def _one(model: type[BaseModel], doc: YamlDoc, err: Any) -> UserError:
             f"，是否想写 {hint[0]}？" if hint else f"（可用的键：{', '.join(sorted(allowed))}）"
         )
     elif kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        msg = f"取值不在允许范围内，应为 {expected} 之一"
+        expected = str(err.get("ctx", {}).get("expected", ""))
+        choices = expected.replace("'", "").replace(" or ", "、").replace(", ", "、")
+        msg = f"取值不在允许范围内，应为 {choices} 之一"
+    elif kind in ("string_too_long", "string_too_short", "too_long", "too_short"):
+        ctx = err.get("ctx", {})
+        if kind == "string_too_long":
+            msg = f"文字太长（最多 {ctx.get('max_length')} 个字）"
+        elif kind == "string_too_short":
+            n = ctx.get("min_length", 1)
+            msg = "不能为空" if n == 1 else f"文字太短（至少 {n} 个字）"
+        elif kind == "too_long":
+            msg = f"项数太多（最多 {ctx.get('max_length')} 项）"
+        else:
+            msg = f"项数太少（至少 {ctx.get('min_length')} 项）"
     elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         ctx = err.get("ctx", {})
         bound = next(iter(ctx.values()), "")
@@ -64,10 +103,15 @@ def _one(model: type[BaseModel], doc: YamlDoc, err: Any) -> UserError:
             kind
         ]
         msg = f"数值应 {sign} {bound}"
-    elif kind == "value_error":
-        msg = str(err.get("ctx", {}).get("error", err["msg"]))
+    elif kind in ("value_error", "assertion_error"):
+        msg = str(err.get("ctx", {}).get("error", ""))
+        if not msg or msg.isascii():  # a library's English reason: say it plainly instead
+            msg = "取值不合要求"
     else:
-        msg = _MESSAGES.get(kind, err["msg"])
+        # Every pydantic message in Chinese: a type not listed gets a plain, still Chinese, line.
+        # A project's own custom errors are already Chinese and kept as they are.
+        own = str(err.get("msg", ""))
+        msg = _MESSAGES.get(kind) or (own if own and not own.isascii() else "取值不合要求")
     if kind not in ("missing",) and "input" in err and not isinstance(err["input"], (dict, list)):
         shown = repr(err["input"])
         if len(shown) > 40:

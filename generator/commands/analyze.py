@@ -16,10 +16,15 @@ import click
 def analyze(speech: Path, output: Path | None, bank_out: Path | None, force: bool, cleaned: bool) -> None:
     """读取往年讲话（.txt/.docx），清理噪声，列出提纲，并可生成骨架草稿和候选句。"""
     from ..analyze import bank_data, dump_yaml, format_outline, outline, skeleton_data
-    from ..errors import UserError
+    from ..errors import UserError, printable
     from ..output import check_writable, write_text_atomic
     from ..reading import read_speech
 
+    if output is not None and bank_out is not None and output.resolve() == bank_out.resolve():
+        raise UserError("-o 和 --bank 不能是同一个文件", file=str(output))
+    for target in (output, bank_out):
+        if target is not None and target.resolve() == speech.resolve():
+            raise UserError("输出文件不能是要分析的讲话稿本身", file=str(target))
     for target in (output, bank_out):
         if target is not None:
             check_writable(target)
@@ -28,20 +33,23 @@ def analyze(speech: Path, output: Path | None, bank_out: Path | None, force: boo
                     "输出文件已存在；如需覆盖请加 --force（旧文件会保留为 .bak）", file=str(target)
                 )
     result = read_speech(speech)
+    if not result.paragraphs:
+        raise UserError("文件中没有文字，无法分析", file=str(speech))
     tree = outline(result.paragraphs)
     if result.removed:
         click.echo(
             f"已清理：{len(result.removed)} 处噪声（广告、水印、页码、网页标记），合并断行 {result.joined} 处"
         )
         for line, why in result.removed:
-            click.echo(f"  删除（{why}）：{line[:40]}")
+            click.echo(printable(f"  删除（{why}）：{line[:40]}"))
     if result.split:
         click.echo(f"恢复分段：从行内拆出 {result.split} 段（整篇粘贴成一行时常见）")
     for line, why in result.kept:
-        click.echo(f"  保留（{why}）：{line[:40]}")
-    click.echo(format_outline(tree))
+        click.echo(printable(f"  保留（{why}）：{line[:40]}"))
+    # Text from the file is shown with control characters made visible: it must not drive the terminal.
+    click.echo(printable(format_outline(tree)))
     if cleaned:
-        click.echo("\n".join(result.paragraphs))
+        click.echo(printable("\n".join(result.paragraphs)))
     header = f"# 由 speechdraft analyze 从 {speech.name} 生成的草稿，供人工审阅后再使用。\n"
     if output is not None:
         if len(tree.points) not in (3, 4):

@@ -88,15 +88,19 @@ def schema() -> None:
 @click.option("--skeletons-dir", "skeleton_dirs", multiple=True, type=click.Path(path_type=Path))
 @click.option("--bank-dir", "bank_dirs", multiple=True, type=click.Path(path_type=Path))
 def check(skeleton_dirs: tuple[Path, ...], bank_dirs: tuple[Path, ...]) -> None:
-    """检查骨架和短语库（含自有目录）能否加载、槽位是否齐全。"""
+    """检查骨架和短语库（含自有目录）能否加载、槽位是否齐全、每个模板能否渲染。"""
     import sys
 
-    from ..loaders import check_skeleton_slots, load_bank, load_skeletons
+    from ..loaders import check_rendering, check_skeleton_slots, load_bank, load_skeletons
     from ..redpen import bank_findings
 
-    skels = load_skeletons(skeleton_dirs)
-    bank = load_bank(bank_dirs)
+    # Loaded without stopping at the first template that fails: check_rendering lists them all.
+    skels = load_skeletons(skeleton_dirs, verify=False)
+    bank = load_bank(bank_dirs, verify=False)
     problems = check_skeleton_slots(skels.values(), bank) + bank_findings(bank)
+    # Every template once, in a context with every name at its longest: a template that
+    # fails, loops too long or grows too large is found here rather than in generate.
+    problems += [e.format() for e in check_rendering(skeleton_dirs, bank_dirs)]
     for p in problems:
         click.echo(f"错误：{p}", err=True)
     n_variants = sum(1 for _ in bank.all_candidates())

@@ -134,14 +134,13 @@ def _save_and_write(
     from ..render import render_for
 
     data = render_for(out, result.draft, reference_docx=reference_docx)
-    had_old = backup and apath.is_file()
     notes = answer_notes(result, library.bank)
-    save_answers(
+    kept = save_answers(
         apath, answers, brief_path.name, backup=backup, notes=notes, skeleton_name=result.draft.skeleton_name
     )
     click.echo(f"已保存挑选结果 {apath}（{len(answers.choices)} 处选择，锁定 {len(answers.locked)} 处）")
-    if had_old:
-        click.echo(f"原挑选结果已备份为 {apath.with_name(apath.name + '.bak')}")
+    if kept:
+        click.echo(f"原挑选结果已备份为 {kept}")
     written = write_bytes_atomic(out, data, force=force)
     click.echo(f"已写入 {out}：{summary(result.draft, result.seed)}")
     if written:

@@ -90,7 +90,7 @@ class Autosaver:
 
     def save(self, session: PickSession) -> None:
         keep_old = self.saves == 0 and self.target.is_file()
-        save_answers(
+        kept = save_answers(
             self.target,
             session.to_answers(),
             self.brief_path.name,
@@ -98,6 +98,6 @@ class Autosaver:
             notes=answer_notes(session.result, session.library.bank),
             skeleton_name=session.draft.skeleton_name,
         )
-        if keep_old:
-            self.backup = self.target.with_name(self.target.name + ".bak")
+        if kept:
+            self.backup = kept
         self.saves += 1
