@@ -487,7 +487,7 @@ def test_the_answers_file_shows_each_choice_in_words_and_keeps_a_clerks_notes(tm
 def test_answers_are_written_with_the_umasks_mode_and_never_half(tmp_path, lib, monkeypatch):
     import os
 
-    from generator import atomic
+    from generator import output
 
     answers = answers_from(replay(make_brief(), lib, 3))
     path = tmp_path / "sub" / "brief.answers.yaml"
@@ -502,7 +502,7 @@ def test_answers_are_written_with_the_umasks_mode_and_never_half(tmp_path, lib, 
     def broken(*a, **kw):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(atomic.os, "replace", broken)
+    monkeypatch.setattr(output.os, "replace", broken)
     with pytest.raises(KeyboardInterrupt):
         save_answers(path, answers_from(replay(make_brief(), lib, 4)), "brief.yaml")
     assert path.read_bytes() == before

@@ -63,7 +63,8 @@ def limited_cli():
 def test_a_small_docx_still_reads(tmp_path: Path):
     path = tmp_path / "ok.docx"
     path.write_bytes(docx_bytes(3))
-    assert read_paragraphs(path) == ["同志们"] * 3
+    # The reading pipeline folds a line repeated verbatim (a site's repeated title) into one.
+    assert read_paragraphs(path) == ["同志们"]
 
 
 def test_a_zip_bomb_docx_is_refused_before_it_is_unpacked(limited_cli, tmp_path: Path):

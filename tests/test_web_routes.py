@@ -234,7 +234,7 @@ def test_invalid_date_shows_the_cli_message_next_to_the_field(page):
 def test_errors_land_on_their_fields(page):
     html = text(page.generate(**{"meeting.name": "", "seed": "abc", "length.value": "100"}))
     errors = field_errors(html)
-    assert "不能为空" in errors["meeting-name"]
+    assert "至少 2 个字" in errors["meeting-name"]
     assert "应为整数" in errors["seed"]
     assert "≥ 800" in errors["length"]
     html = text(page.generate(year="2025"))
