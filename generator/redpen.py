@@ -19,6 +19,7 @@ from typing import Any
 DATA = Path(__file__).with_name("data")
 SENTENCE_END = re.compile(r"(?<=[。！？；])")
 CLAIMS = ("event", "achievement", "problem")
+_NEGATED = re.compile(r"(不能|不要|不得|不搞|不再|防止|避免|杜绝|反对|纠正|克服|切忌|严禁|禁止|减少|整治|而不是|决不|绝不)[^。；！？]*$")
 PARAGRAPH_LIMIT = 300  # characters: a paragraph holds one idea in two to five sentences (red pen §6)
 
 
@@ -100,12 +101,14 @@ class RedPen:
         return next((c for c in self.connectives if text.startswith(c)), None)
 
     def discouraged_in(self, text: str, year: int) -> list[tuple[Discouraged, re.Match[str]]]:
+        """Discouraged wording used as a demand; “不能层层加码”, “防止全程留痕” argue for the rule."""
         out = []
         for d in self.discouraged:
             if d.applies(year):
-                m = d.pattern.search(text)
-                if m:
-                    out.append((d, m))
+                for m in d.pattern.finditer(text):
+                    if not _NEGATED.search(text[max(0, m.start() - 8) : m.start()]):
+                        out.append((d, m))
+                        break
         return out
 
 
