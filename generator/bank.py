@@ -333,6 +333,11 @@ class PhraseBank:
     by_slot: dict[str, list[Candidate]] = field(default_factory=dict)
     entries: dict[str, Entry] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
+    # compose's memo of fill levels (see compose.compose): a speed-up only, never saved.
+    fills: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "fills": {}}
 
     @classmethod
     def from_files(cls, files: Iterable[tuple[str, BankFile]]) -> PhraseBank:

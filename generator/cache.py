@@ -22,7 +22,7 @@ from typing import TypeVar
 from . import __version__
 
 T = TypeVar("T")
-FORMAT = 1  # bump when what is pickled changes shape
+FORMAT = 2  # bump when what is pickled changes shape
 
 
 def cache_dir() -> Path:

@@ -629,6 +629,15 @@ def compose(
     state = rng.getstate()
     cache = _Cache()
     tried: dict[float, Draft] = {}
+    # The fill level depends only on brief, bank, skeleton, seed and avoid list, never on picks:
+    # remember it on the bank, so a picker's move composes once instead of bisecting again.
+    memo_key = (brief.model_dump_json(), skeleton.id, state)
+    known = bank.fills.get(memo_key)
+    if known is not None and known[0] is skeleton and known[1] is avoid:
+        _, _, fill, sizes = known
+        rng.setstate(state)
+        best = _Composer(brief, bank, skeleton, rng, chooser, fill, cache, avoid).run()
+        return _noted(best, asked, target, sizes, skeleton)
 
     def attempt(fill: float) -> Draft:
         # The fill level is searched with the random chooser, so a picker's choice at one place
@@ -651,15 +660,25 @@ def compose(
             else:
                 hi = mid
     fill = min(tried, key=lambda f: abs(tried[f].characters - target))
-    sizes = [d.characters for d in tried.values()]
+    sizes = (min(d.characters for d in tried.values()), max(d.characters for d in tried.values()))
+    if len(bank.fills) >= FILL_MEMO:
+        bank.fills.pop(next(iter(bank.fills)))
+    bank.fills[memo_key] = (skeleton, avoid, fill, sizes)
     if chooser is random_chooser:
         best = tried[fill]
     else:
         rng.setstate(state)
         best = _Composer(brief, bank, skeleton, rng, chooser, fill, cache, avoid).run()
+    return _noted(best, asked, target, sizes, skeleton)
+
+
+FILL_MEMO = 64
+
+
+def _noted(best: Draft, asked: int | None, target: int, sizes: tuple[int, int], skeleton: Skeleton) -> Draft:
     if asked and abs(best.characters - target) > LENGTH_TOLERANCE * target:
         best.notes.append(
-            f"目标篇幅 {target} 字超出骨架 {skeleton.id} 可达的范围（约 {min(sizes)}–{max(sizes)} 字），"
+            f"目标篇幅 {target} 字超出骨架 {skeleton.id} 可达的范围（约 {sizes[0]}–{sizes[1]} 字），"
             f"已取最接近的 {best.characters} 字"
         )
     return best

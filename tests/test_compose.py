@@ -123,3 +123,20 @@ def test_further_sentences_never_split_a_colon_from_its_list():
     assert _with_more("甲事已办。乙事如下：", "丙要跟上。") == "甲事已办。丙要跟上。乙事如下："
     assert _with_more("乙事如下：", "丙要跟上。") == "丙要跟上。乙事如下："
     assert _with_more("甲事已办。", "丙要跟上。") == "甲事已办。丙要跟上。"
+
+
+def test_the_remembered_fill_level_gives_the_same_draft(library, example_briefs):
+    """compose remembers the fill level per brief and seed (a picker's moves compose once): same words."""
+    import copy
+
+    from generator.api import draft_from_brief
+
+    brief = example_briefs["county-push"]
+    fresh = copy.deepcopy(library)
+    fresh.bank.fills.clear()
+    first = draft_from_brief(brief, fresh, 11).full_text()
+    assert fresh.bank.fills, "the level was remembered"
+    again = draft_from_brief(brief, fresh, 11).full_text()
+    other = copy.deepcopy(library)
+    other.bank.fills.clear()
+    assert first == again == draft_from_brief(brief, other, 11).full_text()
