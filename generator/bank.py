@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -337,7 +338,19 @@ class PhraseBank:
     fills: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "fills": {}}
+        # The entries (pydantic models) are needed only by `check` and a few messages: kept as a
+        # blob that is unpickled on first use, so a cached bank loads in a few milliseconds.
+        state = {k: v for k, v in self.__dict__.items() if k not in ("entries", "_index")}
+        blob = self.__dict__.get("_entries_blob")
+        state["_entries_blob"] = blob if "entries" not in self.__dict__ else pickle.dumps(self.entries, 5)
+        state["fills"] = {}
+        return state
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "entries" and "_entries_blob" in self.__dict__:
+            self.entries = pickle.loads(self.__dict__.pop("_entries_blob"))
+            return self.entries
+        raise AttributeError(name)
 
     @classmethod
     def from_files(cls, files: Iterable[tuple[str, BankFile]]) -> PhraseBank:
@@ -362,8 +375,7 @@ class PhraseBank:
             yield from cands
 
     def variant(self, variant_id: str) -> Candidate | None:
-        entry_id = variant_id.split("/", 1)[0]
-        entry = self.entries.get(entry_id)
-        if entry is None:
-            return None
-        return next((c for c in self.slot(entry.slot) if c.id == variant_id), None)
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = self.__dict__["_index"] = {c.id: c for c in self.all_candidates()}
+        return index.get(variant_id)
