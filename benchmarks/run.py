@@ -34,7 +34,44 @@ from generator.render.docx import render_docx  # noqa: E402
 from generator.render.txt import render_txt  # noqa: E402
 from generator.select import fits  # noqa: E402
 
-TARGETS = {"compose_ms": 20.0, "docx_vs_floor": 3.0, "cold_start_s": 1.0, "mean_share": 0.25}
+TARGETS = {
+    "compose_ms": 20.0,
+    "docx_vs_floor": 3.0,
+    "cold_start_s": 1.0,
+    "mean_share": 0.25,
+    "within_brief": 0.10,
+    "cross_mean": 0.08,
+    "cross_max": 0.15,
+    "vs_floor": 2.0,
+    "bank_warm_ms": 20.0,
+}
+
+
+def _cross_brief(library: Library, briefs: dict, n_seeds: int) -> list[dict]:
+    """Identical-sentence share between drafts of two different briefs on one skeleton (two offices)."""
+    from itertools import combinations
+
+    from generator.metrics import identical_share
+
+    rows = []
+    for sk in library.skeletons.values():
+        fitting = [(n, b) for n, b in briefs.items() if fits(b, sk)]
+        for (na, a), (nb, b) in combinations(fitting, 2):
+            da = [draft_sentences(compose(a, library.bank, sk, random.Random(s)), a) for s in range(n_seeds)]
+            db = [
+                draft_sentences(compose(b, library.bank, sk, random.Random(s + 1000)), b)
+                for s in range(n_seeds)
+            ]
+            shares = [identical_share(x, y) for x in da for y in db]
+            rows.append(
+                {
+                    "skeleton": sk.id,
+                    "briefs": f"{na} / {nb}",
+                    "mean_share": round(statistics.mean(shares), 3),
+                    "max_share": round(max(shares), 3),
+                }
+            )
+    return rows
 
 
 def _median_ms(fn, n: int) -> float:
@@ -80,6 +117,43 @@ def _cold_start(brief: Path, runs: int) -> tuple[float, float]:
                 rss.append(int(m.group(1)) / 1024)
     del exe
     return statistics.median(times), max(rss) if rss else float("nan")
+
+
+def _import_floor(runs: int) -> float:
+    """Median wall time of importing the four libraries any run needs: the floor for a cold start."""
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import docx, jinja2, pydantic, yaml"], check=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def _bank_load_ms(runs: int) -> tuple[float, float]:
+    """Loading the built-in bank and skeletons in a fresh process: without and with a warm cache."""
+    code = (
+        "import time;t=time.perf_counter();from generator.loaders import load_bank,load_skeletons;"
+        "import generator.loaders as L;t=time.perf_counter();load_bank();load_skeletons();"
+        "print((time.perf_counter()-t)*1000)"
+    )
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, extra in (("cold", {"SPEECHDRAFT_NO_CACHE": "1"}), ("warm", {})):
+            env = {**os.environ, "SPEECHDRAFT_CACHE_DIR": tmp, **extra}
+            subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, check=True)
+            times = []
+            for _ in range(runs):
+                proc = subprocess.run(
+                    [sys.executable, "-c", code],
+                    cwd=ROOT,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                times.append(float(proc.stdout.strip()))
+            out[label] = statistics.median(times)
+    return out["cold"], out["warm"]
 
 
 def _importtime(brief: Path, top: int = 8) -> list[tuple[str, float]]:
@@ -160,7 +234,16 @@ def main() -> None:
     }
     # Cold start and memory.
     cold, rss = _cold_start(examples[0], 3 if args.quick else 7)
-    result["cold_start"] = {"generate_docx_s": round(cold, 3), "peak_rss_mb": round(rss, 1)}
+    floor = _import_floor(3 if args.quick else 7)
+    bank_cold, bank_warm = _bank_load_ms(3 if args.quick else 7)
+    result["cold_start"] = {
+        "generate_docx_s": round(cold, 3),
+        "import_floor_s": round(floor, 3),
+        "vs_floor": round(cold / floor, 2),
+        "peak_rss_mb": round(rss, 1),
+        "bank_load_no_cache_ms": round(bank_cold, 1),
+        "bank_load_warm_cache_ms": round(bank_warm, 1),
+    }
     result["importtime_top"] = [{"module": m, "ms": round(ms, 1)} for m, ms in _importtime(examples[0])]
     # Variety.
     variety = []
@@ -187,14 +270,24 @@ def main() -> None:
                 }
             )
     result["variety"] = variety
+    result["cross_brief"] = _cross_brief(library, briefs, max(4, n_seeds // 5))
     worst_compose = max(r["median_ms"] for r in compose_rows)
     worst_share = max(v["mean_share"] for v in variety)
     checks = {
         "compose under 20 ms median": worst_compose < TARGETS["compose_ms"],
         ".docx within 3x the floor": docx_ms / floor_ms <= TARGETS["docx_vs_floor"],
         "cold start under 1 s": cold < TARGETS["cold_start_s"],
+        "cold start within 2x the import floor": cold / floor <= TARGETS["vs_floor"],
+        "bank load with a warm cache under 20 ms": bank_warm < TARGETS["bank_warm_ms"],
         "mean identical-sentence share <= 25%": worst_share <= TARGETS["mean_share"],
         "no duplicate sentence inside any draft": all(v["duplicate_sentences"] == 0 for v in variety),
+        "within one brief: mean share <= 10% (no 雷同)": worst_share <= TARGETS["within_brief"],
+        "across briefs: mean share <= 8%": all(
+            c["mean_share"] <= TARGETS["cross_mean"] for c in result["cross_brief"]
+        ),
+        "across briefs: max pair <= 15%": all(
+            c["max_share"] <= TARGETS["cross_max"] for c in result["cross_brief"]
+        ),
     }
     result["targets"] = checks
     _print(result)
@@ -216,7 +309,12 @@ def _print(r: dict) -> None:
     )
     cs = r["cold_start"]
     print(
-        f"\ncold start `speechdraft generate` → .docx: {cs['generate_docx_s']} s; peak RSS {cs['peak_rss_mb']} MB"
+        f"\ncold start `speechdraft generate` → .docx: {cs['generate_docx_s']} s "
+        f"({cs['vs_floor']}× the import floor of {cs['import_floor_s']} s); peak RSS {cs['peak_rss_mb']} MB"
+    )
+    print(
+        f"bank + skeletons load: {cs['bank_load_no_cache_ms']} ms without the cache, "
+        f"{cs['bank_load_warm_cache_ms']} ms with a warm one"
     )
     print(
         "import time, top offenders: " + ", ".join(f"{x['module']} {x['ms']} ms" for x in r["importtime_top"])
@@ -228,6 +326,9 @@ def _print(r: dict) -> None:
             f"| {v['brief']} | {v['skeleton']} | {v['seeds']} | {v['mean_share']:.1%} | {v['max_share']:.1%} "
             f"| {v['distinct']} | {v['duplicate_sentences']} |"
         )
+    print("\n| skeleton | two briefs | mean share | max pair |\n|---|---|---:|---:|")
+    for c in r["cross_brief"]:
+        print(f"| {c['skeleton']} | {c['briefs']} | {c['mean_share']:.1%} | {c['max_share']:.1%} |")
     print("\ntargets:")
     for k, ok in r["targets"].items():
         print(f"  [{'ok' if ok else 'MISSED'}] {k}")

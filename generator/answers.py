@@ -23,18 +23,20 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from .api import Library
-from .bank import Candidate, PhraseBank
+from .bank import Candidate, PhraseBank, fit_for
 from .brief import Brief
-from .bank import fit_for
-from .compose import SlotRequest, compose, random_chooser
+from .compose import SlotRequest, base_context, compose, random_chooser
 from .draft import Draft
 from .errors import UserError
 from .numbering import cn
+from .places import Role, place_labels, section_label, section_of, shorten
 from .select import choose_skeleton, fits
+from .templating import render
 from .yamlio import load_yaml
 
 ANSWERS_SUFFIX = ".answers.yaml"
@@ -46,7 +48,7 @@ HEADER = """\
 # speechdraft 挑选结果：由 speechdraft pick / reroll 写入，speechdraft generate 会自动读取（--no-answers 忽略）。
 # 简报：{brief}
 # skeleton/seed/year：挑选时的骨架、种子和年份；choices：每一处（路径）选用的说法 id（条目 id/变体 id）；
-# locked：锁定的路径，reroll 时保持不变；rerolls：重新生成过的部分及其新种子。
+# locked：锁定的路径；picked：亲自挑选过的路径（两者在重抽时都保持不变）；rerolls：重新生成过的部分及其新种子。
 # 删除 choices 中的某一行，该处就按种子重新随机选择；简报改动后不再适合的选择会逐条报告。
 """
 
@@ -62,6 +64,7 @@ class Answers(BaseModel):
     year: int = Field(ge=2012, le=2050)
     choices: dict[str, str] = Field(default_factory=dict)
     locked: list[str] = Field(default_factory=list)
+    picked: list[str] = Field(default_factory=list)
     rerolls: dict[str, int] = Field(default_factory=dict)
 
 
@@ -71,21 +74,6 @@ def answers_path(brief_path: Path) -> Path:
 
 
 # Sections and labels ---------------------------------------------------------
-
-
-def section_of(path: str) -> str:
-    """The section a choice path belongs to: "point2.1.3" -> "point2"."""
-    return path.split(".", 1)[0]
-
-
-def section_label(section: str) -> str:
-    if section == "opening":
-        return "开头"
-    if section == "closing":
-        return "结尾"
-    if section.startswith("point") and section[5:].isdigit():
-        return f"第{cn(int(section[5:]))}部分"
-    return section
 
 
 _SECTION_WORDS = {
@@ -197,16 +185,27 @@ class AnswersChooser:
 
 @dataclass
 class Replay:
-    """A draft composed from answers, with what was offered at each path and what did not fit."""
+    """A draft composed from answers, with what was offered at each path and what did not fit.
+
+    `mismatches` are plain Chinese, one line per pick that could not stay; `summary`
+    is one line over all of them (None when every pick stayed).
+    """
 
     draft: Draft
     seed: int
     brief: Brief
     slots: dict[str, SlotRecord]
     mismatches: list[str] = field(default_factory=list)
+    summary: str | None = None
 
     def choices(self) -> dict[str, str]:
         return {p: c.variant_id for p, c in self.draft.choices.items()}
+
+    def labels(self) -> dict[str, str]:
+        """How the draft names each choice path (第一部分“三是” …)."""
+        return place_labels(
+            self.draft, {p: Role(r.request.role, r.request.domain) for p, r in self.slots.items()}
+        )
 
 
 def replay(
@@ -232,64 +231,103 @@ def replay(
     rng = random.Random(seed)
     skel = choose_skeleton(brief, library.skeletons, rng)
     notes: list[str] = []
+    changed_skeleton = False
     if pinned_skeleton and brief.skeleton == "auto" and pinned_skeleton != skel.id:
         other = library.skeletons.get(pinned_skeleton)
         if other is not None and fits(brief, other):
             skel = other
         else:
-            why = "已不存在" if other is None else "不适合修改后的简报"
-            notes.append(f"挑选时用的骨架 {pinned_skeleton} {why}，改用 {skel.id}，原有挑选大多不再适用")
+            changed_skeleton = True
+            was = "已不存在" if other is None else f"“{other.name}”不适合修改后的简报"
+            notes.append(f"挑选时用的骨架{was}，改用“{skel.name}”，原有挑选大多不再适用")
     chooser = AnswersChooser(choices, rerolls=rerolls, avoid=avoid, reserved_entries=reserved_entries)
     draft = compose(brief, library.bank, skel, rng, chooser)
     slots = chooser.run_for(draft)
-    notes += explain_mismatches(choices or {}, draft, slots, library.bank, brief)
-    return Replay(draft=draft, seed=seed, brief=brief, slots=slots, mismatches=notes)
+    result = Replay(draft=draft, seed=seed, brief=brief, slots=slots)
+    details, kept = explain_mismatches(choices or {}, result, library.bank)
+    result.mismatches = notes + details
+    total = len(choices or {})
+    if changed_skeleton:
+        result.summary = f"骨架改为“{skel.name}”；{total} 处挑选中 {kept} 处保留"
+    elif kept < total:
+        result.summary = f"{total} 处挑选中 {kept} 处保留，{total - kept} 处已换"
+    return result
 
 
-def explain_mismatches(
-    choices: Mapping[str, str],
-    draft: Draft,
-    slots: Mapping[str, SlotRecord],
-    bank: PhraseBank,
-    brief: Brief,
-) -> list[str]:
-    """One Chinese line per answered path that the draft could not keep."""
+def variant_words(bank: PhraseBank, variant_id: str, request: SlotRequest, brief: Brief, draft: Draft) -> str:
+    """The first words of a variant as it would read at `request` (its head when it has one)."""
+    cand = bank.variant(variant_id)
+    if cand is None:
+        return ""
+    ctx = {**base_context(brief, draft.point_count, draft.year), **dict(request.context)}
+    try:
+        words = render(cand.head, ctx) if cand.head else render(cand.text, ctx)
+    except jinja2.TemplateError:
+        words = cand.head or cand.text
+    return shorten(words)
+
+
+def explain_mismatches(choices: Mapping[str, str], result: Replay, bank: PhraseBank) -> tuple[list[str], int]:
+    """One plain Chinese line per answered path the draft could not keep, and how many it kept.
+
+    Places are named as the draft names them and sayings by their first words: a
+    clerk reads “第三部分“三是”原选“……”与“一是”意思重复，已换成“……””, never an id.
+    """
+    draft, slots, brief = result.draft, result.slots, result.brief
+    labels = result.labels()
     lines: list[str] = []
     present_sections = set(draft.sections())
     gone: dict[str, int] = {}
+    moved: dict[str, int] = {}
+    kept = 0
+    user_of_entry = {c.variant_id.split("/", 1)[0]: p for p, c in draft.choices.items()}
     for path, wanted in choices.items():
+        section = section_of(path)
         record = slots.get(path)
         if record is None:
-            section = section_of(path)
-            if section not in present_sections:
-                gone[section] = gone.get(section, 0) + 1
-            else:
-                lines.append(
-                    f"{section_label(section)}（{path}）：稿子结构已变，这一处不再出现，原选 {wanted} 未使用"
-                )
+            bucket = moved if section in present_sections else gone
+            bucket[section] = bucket.get(section, 0) + 1
             continue
         if record.chosen == wanted:
+            kept += 1
             continue
-        reason = _why(wanted, record, bank, brief, draft.year)
-        lines.append(
-            f"{section_label(section_of(path))}（{path}）：原选 {wanted} {reason}，已改用 {record.chosen}"
-        )
+        here = labels.get(path, section_label(section))
+        old = variant_words(bank, wanted, record.request, brief, draft)
+        new = variant_words(bank, record.chosen, record.request, brief, draft)
+        reason = _why(wanted, path, record, bank, brief, draft.year, labels, user_of_entry)
+        was = f"原选“{old}”" if old else "原来的说法"
+        lines.append(f"{here}{was}{reason}，已换成“{new}”")
+    for section, n in moved.items():
+        lines.append(f"{section_label(section)}的结构已变，其中 {n} 处挑选不再出现")
     for section, n in gone.items():
         lines.append(f"{section_label(section)}：修改后的讲话稿没有这一部分，其中 {n} 处挑选未使用")
-    return lines
+    return lines, kept
 
 
-def _why(wanted: str, record: SlotRecord, bank: PhraseBank, brief: Brief, year: int) -> str:
+def _why(
+    wanted: str,
+    path: str,
+    record: SlotRecord,
+    bank: PhraseBank,
+    brief: Brief,
+    year: int,
+    labels: Mapping[str, str],
+    user_of_entry: Mapping[str, str],
+) -> str:
     cand = bank.variant(wanted)
     if cand is None:
         return "在短语库中已不存在"
     if cand.slot != record.request.slot:
-        return f"不属于这里的槽位 {record.request.slot}（骨架已变）"
+        return "不适合这一处（骨架已变）"
     if not cand.fits(fit_for(brief, year), record.request.domain):
         return "不适合修改后的简报（范围、会议类型、年份或事实不符）"
     if not cand.needs and any(c.needs for c in record.pool):
-        return "被能引用简报事实的说法取代"
-    return "与前文重复或已在前文用过"
+        return "让位给能引用简报事实的说法"
+    other = user_of_entry.get(cand.entry_id)
+    if other and other != path and other in labels:
+        where = section_label(section_of(path))
+        return f"与{labels[other].removeprefix(where) if section_of(other) == section_of(path) else labels[other]}意思重复"
+    return "与前文重复"
 
 
 def brief_for_answers(brief: Brief, answers: Answers) -> tuple[Brief, list[str]]:
@@ -319,9 +357,7 @@ def replay_answers(
         notes.append(f"简报的 seed 为 {brief.seed}，按挑选结果使用种子 {answers.seed}")
     used = answers.seed if seed is None else seed
     if skeleton and skeleton != answers.skeleton:
-        notes.append(
-            f"命令行指定骨架 {skeleton}，与挑选时的骨架 {answers.skeleton} 不同，原有挑选大多不再适用"
-        )
+        notes.append("命令行指定的骨架与挑选时的不同，原有挑选大多不再适用")
     result = replay(
         brief,
         library,
@@ -348,7 +384,11 @@ def reroll(
     skeleton: str | None = None,
     pinned_skeleton: str | None = None,
 ) -> Replay:
-    """Fresh choices for one section (from `new_seed`), every other path and every locked one kept."""
+    """Fresh choices for one section (from `new_seed`); every other path and every one in `locked` kept.
+
+    Callers pass the locked paths together with the ones the clerk picked: an
+    explicit pick is never thrown away by a reroll.
+    """
     keep = {p: v for p, v in choices.items() if section_of(p) != section or p in locked}
     avoid = {p: v for p, v in choices.items() if p not in keep}
     reserved = {v.split("/", 1)[0] for v in keep.values()}
@@ -370,16 +410,19 @@ def answers_from(
     result: Replay,
     *,
     locked: Iterable[str] = (),
+    picked: Iterable[str] = (),
     rerolls: Mapping[str, int] | None = None,
 ) -> Answers:
     """The answers file that reproduces `result.draft` exactly."""
     choices = result.choices()
+    locked, picked = set(locked), set(picked)
     return Answers(
         skeleton=result.draft.skeleton_id,
         seed=result.seed,
         year=result.draft.year,
         choices=choices,
-        locked=[p for p in choices if p in set(locked)],
+        locked=[p for p in choices if p in locked],
+        picked=[p for p in choices if p in picked],
         rerolls=dict(rerolls or {}),
     )
 
@@ -405,13 +448,16 @@ def load_answers(path: Path) -> Answers:
     for i, key in enumerate(answers.locked):
         if key not in answers.choices:
             raise doc.error(f"锁定的路径 {key} 在 choices 中没有对应的选择", ("locked", i))
+    for i, key in enumerate(answers.picked):
+        if key not in answers.choices:
+            raise doc.error(f"挑选过的路径 {key} 在 choices 中没有对应的选择", ("picked", i))
     for key in answers.rerolls:
         if not SECTION_RE.match(key):
             raise doc.error(f"无法识别的部分 {key}（应为 opening、closing 或 point1…）", ("rerolls", key))
     return answers
 
 
-def dump_answers(answers: Answers, brief_name: str = "") -> str:
+def dump_answers(answers: Answers, brief_name: str = "", previous: str | None = None) -> str:
     data = {
         "version": answers.version,
         "skeleton": answers.skeleton,
@@ -419,29 +465,49 @@ def dump_answers(answers: Answers, brief_name: str = "") -> str:
         "year": answers.year,
         "choices": dict(answers.choices),
         "locked": list(answers.locked),
+        "picked": list(answers.picked),
         "rerolls": dict(answers.rerolls),
     }
     body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
     return HEADER.format(brief=brief_name or "（未记录）") + body
 
 
-def save_answers(path: Path, answers: Answers, brief_name: str = "") -> None:
-    """Replace the answers file in one rename; the previous version stays as NAME.bak."""
-    text = dump_answers(answers, brief_name)
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def save_answers(path: Path, answers: Answers, brief_name: str = "", *, backup: bool = True) -> None:
+    """Replace the answers file in one rename, with the mode the umask gives.
+
+    With `backup` the previous version stays as NAME.bak. The clerk's own comments
+    in the previous version are carried over.
+    """
     parent = path.parent if str(path.parent) else Path(".")
     try:
+        old = path.read_text("utf-8") if path.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        old = None
+    text = dump_answers(answers, brief_name, previous=old)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
     except OSError as exc:
         raise UserError(f"无法写入挑选结果（{exc.strerror}）", file=str(path)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        if path.is_file():
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, 0o666 & ~_umask())
+        if backup and path.is_file():
             shutil.copyfile(path, path.with_name(path.name + ".bak"))
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise UserError(f"无法写入挑选结果（{exc.strerror}）", file=str(path)) from None
+        if isinstance(exc, OSError):
+            raise UserError(f"无法写入挑选结果（{exc.strerror}）", file=str(path)) from None
+        raise

@@ -18,6 +18,7 @@ from .brief import SPEAKING_RATE, Brief
 from .compose import Chooser, compose, random_chooser
 from .draft import Draft
 from .loaders import load_bank, load_skeletons
+from .overlap import SentenceIndex
 from .select import choose_skeleton
 from .skeleton import Skeleton
 
@@ -57,13 +58,14 @@ def draft_from_brief(
     *,
     skeleton: str | None = None,
     chooser: Chooser = random_chooser,
+    avoid: SentenceIndex | None = None,
 ) -> Draft:
     """Compose one draft; the seed drives both the skeleton choice and every variant."""
     if skeleton:
         brief = brief.model_copy(update={"skeleton": skeleton})
     rng = random.Random(seed)
     skel = choose_skeleton(brief, library.skeletons, rng)
-    return compose(brief, library.bank, skel, rng, chooser)
+    return compose(brief, library.bank, skel, rng, chooser, avoid=avoid)
 
 
 def speaking_minutes(characters: int) -> float:

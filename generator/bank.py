@@ -199,7 +199,11 @@ class Candidate:
             return False
         if self.asserts == "event" and not ({"events", "previous_speakers"} & fit.facts):
             return False
-        if self.asserts in ASSERT_FACT and self.asserts != "event" and ASSERT_FACT[self.asserts] not in fit.facts:
+        if (
+            self.asserts in ASSERT_FACT
+            and self.asserts != "event"
+            and ASSERT_FACT[self.asserts] not in fit.facts
+        ):
             return False
         if self.audience and not set(self.audience) <= fit.room:
             return False

@@ -32,10 +32,27 @@ Audience = Literal["地方", "部门", "村", "社区", "企业", "学校", "医
 
 DOMAINS: tuple[str, ...] = ("农村", "社区", "机关", "两新组织", "国有企业", "学校", "医院")
 DEFAULT_DOMAINS: tuple[str, ...] = ("农村", "社区", "机关", "两新组织")
-DOMAIN_AUDIENCE = {"农村": "村", "社区": "社区", "两新组织": "企业", "国有企业": "企业", "学校": "学校", "医院": "医院"}
+DOMAIN_AUDIENCE = {
+    "农村": "村",
+    "社区": "社区",
+    "两新组织": "企业",
+    "国有企业": "企业",
+    "学校": "学校",
+    "医院": "医院",
+}
 PHASE_BY_MONTH: dict[int, str] = {
-    1: "开局", 2: "开局", 3: "开局", 4: "推进", 5: "推进", 6: "年中",
-    7: "年中", 8: "年中", 9: "冲刺", 10: "冲刺", 11: "收官", 12: "收官",
+    1: "开局",
+    2: "开局",
+    3: "开局",
+    4: "推进",
+    5: "推进",
+    6: "年中",
+    7: "年中",
+    8: "年中",
+    9: "冲刺",
+    10: "冲刺",
+    11: "收官",
+    12: "收官",
 }
 RANK = {"书记": 4, "副书记": 3, "组织部长": 2, "工委书记": 2, "其他": 1}
 MEETING_KINDS: tuple[str, ...] = MeetingKind.__args__  # type: ignore[attr-defined]
@@ -191,7 +208,8 @@ class Facts(_Strict):
     programme: str | None = Field(None, max_length=60, description="本地品牌或工程名称，如 “红色领航”工程")
     tasks: list[str] = Field(default_factory=list, description="本次会议要部署的具体任务")
     events: list[str] = Field(
-        default_factory=list, description="会前发生、讲话可以提到的事，如 会前县委组织部对各乡镇开展了专项督查"
+        default_factory=list,
+        description="会前发生、讲话可以提到的事，如 会前县委组织部对各乡镇开展了专项督查",
     )
 
     @field_validator("achievements", "problems", "tasks", "events")
@@ -240,6 +258,10 @@ class Brief(_Strict):
     seed: int | None = Field(None, ge=0)
     skeleton: str = Field("auto", description="骨架名称，或 auto 自动选择")
     title: str | None = Field(None, max_length=80, description="自定标题；缺省按范围和会议名生成")
+    avoid: list[str] = Field(
+        default_factory=list,
+        description="往年讲话稿（文件或目录，相对简报所在目录），新稿不重复其中的句子",
+    )
 
     @field_validator("date", mode="before")
     @classmethod

@@ -55,10 +55,22 @@ class LazyGroup(click.Group):
             sys.exit(1)
 
 
+def _readable_streams() -> None:
+    """A console that cannot show Chinese (LANG=C, an old code page) gets escapes, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                "讲话".encode(stream.encoding or "ascii")
+            except (UnicodeEncodeError, LookupError):
+                reconfigure(errors="backslashreplace")
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="speechdraft")
 def main() -> None:
     """speechdraft：根据 YAML 简报生成党建工作会议讲话稿（.docx/.txt/.md）。"""
+    _readable_streams()
 
 
 if __name__ == "__main__":  # pragma: no cover

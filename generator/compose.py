@@ -19,12 +19,14 @@ from typing import Any
 
 import jinja2
 
-from .bank import Candidate, PhraseBank
+from .bank import Candidate, PhraseBank, fit_for
 from .brief import Brief
 from .draft import Choice, Draft, Paragraph
 from .errors import UserError
 from .lint import LENGTH_TOLERANCE
 from .numbering import INLINE_STYLES, cn, cn_count, ordinal
+from .overlap import SentenceIndex
+from .redpen import PARAGRAPH_LIMIT, RedPen, load_redpen
 from .skeleton import Domains, Items, Para, Sections, Skeleton
 from .templating import placeholder, render
 
@@ -63,6 +65,9 @@ DOMAIN_LABELS = {
 }
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[。！？；])")
+# An item that walks through 首先……其次……: fine once or twice a speech, not in every item (red pen §6).
+_SEQUENCE = re.compile(r"首先[^。]*。.*其次")
+MAX_SEQUENCED = 2
 _STRIP = re.compile(r"[\s“”‘’\"'（）()、，,。！？；：:]")
 
 
@@ -80,12 +85,17 @@ def _end(text: str) -> str:
     return text if text.endswith(("。", "！", "？", "；", "…")) else text.rstrip("，,;.") + "。"
 
 
+class _Skip(Exception):
+    """A spare place with nothing fresh to say: leave it out."""
+
+
 @dataclass
 class _Cache:
     """What stays the same across the drafts of one compose call (one brief, one bank)."""
 
     rendered: dict[tuple[str, str | None, int], tuple[str, str, frozenset[str]]] = field(default_factory=dict)
     fitting: dict[tuple[str, str | None], list[Candidate]] = field(default_factory=dict)
+    more: dict[tuple[str, int, str | None], str] = field(default_factory=dict)
 
 
 class _Composer:
@@ -98,17 +108,27 @@ class _Composer:
         chooser: Chooser,
         fill: float,
         cache: _Cache | None = None,
+        avoid: SentenceIndex | None = None,
     ) -> None:
         self.brief = brief
+        self.avoid = avoid
         self.bank = bank
         self.skeleton = skeleton
         self.rng = rng
         self.chooser = chooser
         self.fill = fill
         self.year = brief.effective_year
-        self.facts = _present_facts(brief)
+        self.fit = fit_for(brief, self.year)
+        self.facts = self.fit.facts
+        self.pen: RedPen = load_redpen()
         self.used_variants: set[str] = set()
         self.used_entries: set[str] = set()
+        self.used_ideas: set[str] = set()
+        self.claimed: dict[str, str] = {}  # topic -> "achievement" | "problem" said of it so far
+        self.sequenced = 0  # paragraphs run through 首先……其次……
+        self.governing: str | None = None  # topic of the current point's heading
+        self.list_openers: list[str] | None = None  # connectives opening items of the list being built
+        self.anchors = [a for a in self.pen.anchors if a.applies(self.year)]
         self.used_sentences: set[str] = set()
         self.quoted: set[str] = set()  # brief facts some chosen variant already quotes
         self.paragraphs: list[Paragraph] = []
@@ -160,13 +180,7 @@ class _Composer:
             self.cache.fitting[key] = [
                 c
                 for c in self.bank.slot(slot)
-                if c.fits(
-                    scope=self.brief.scope,
-                    kind=self.brief.meeting.kind,
-                    year=self.year,
-                    facts=self.facts,
-                    domain=domain,
-                )
+                if c.fits(self.fit, domain) and not self.pen.discouraged_in(c.text, self.year)
             ]
         return self.cache.fitting[key]
 
@@ -180,11 +194,17 @@ class _Composer:
         domain: str | None = None,
         extra: dict[str, Any] | None = None,
         family: str | None = None,
+        spare: bool = False,
     ) -> tuple[Candidate, str, str]:
+        """Choose a variant for `path`. A `spare` place (beyond a node's minimum) is dropped with
+        `_Skip` rather than filled with a sentence of the office's past speeches."""
         extra = dict(extra or {})
         if domain:
             extra |= {"domain": domain, "domain_label": DOMAIN_LABELS[domain]}
         fitting = self._fitting(slot, domain)
+        if role == "item":
+            # In a numbered list only the brief's own facts claim; the bank gives scaffolds instead.
+            fitting = [c for c in fitting if c.asserts == "none"]
         if not fitting:
             where = f"、领域 {domain}" if domain else ""
             raise UserError(
@@ -192,29 +212,49 @@ class _Composer:
                 f"年份 {self.year}{where}），请在 phrasebank 中补充",
                 key=slot,
             )
-        pool = [
-            c
-            for c in fitting
-            if c.id not in self.used_variants
-            and c.entry_id not in self.used_entries
-            and self._fresh(c, extra)
-        ]
-        if not pool:  # bank too thin for this draft: allow a second variant of a used entry
-            pool = [c for c in fitting if c.id not in self.used_variants and self._fresh(c, extra)]
+        usable = [c for c in fitting if self._usable(c, extra)]
+        # Formulas (the hand-off, announce lines) may match any speech; everything else avoids the
+        # office's past speeches when it can, and says so when it cannot (never fails on it).
+        if self.avoid is not None and role != "announce" and slot != "opening.handoff":
+            fresh = [c for c in usable if not self._avoided(c, extra)]
+            if usable and not fresh and spare:
+                raise _Skip
+            if usable and not fresh:
+                self.notes.append(f"{section_label(section)}：短语库中没有能避开往年讲话的说法，请修改此处")
+            usable = fresh or usable
+        pool = [c for c in usable if self._in_style(c, extra)]
+        if not pool:  # a thin bank: style rules give way before repetition does
+            pool = usable
             if pool:
-                self.notes.append(f"槽位 {slot} 的条目不够，已重复使用同一条目的其他说法")
+                self.notes.append(f"{section_label(section)}中可选的说法不多，个别条目的关联词未能错开")
         if not pool:
-            raise UserError(f"短语库中槽位 {slot} 的变体已用尽，无法避免重复，请补充更多说法", key=slot)
+            raise UserError(f"短语库中槽位 {slot} 的说法已用尽，无法避免重复，请补充更多说法", key=slot)
+        # Real wording before scaffolds; scaffolds only where nothing else can stand.
+        worded = [c for c in pool if not c.scaffold]
+        if worded:
+            pool = worded
         # The clerk's own facts come first: where a variant can quote a fact not yet quoted, use one
         # that does. Once quoted, the fact no longer crowds out the other variants.
         own = [c for c in pool if set(c.needs) - self.quoted]
         if own:
             pool = own
+        # The year's anchors (terms.yaml): where a variant carries one still missing, take one that does.
+        if self.anchors:
+            anchored = [
+                c for c in pool if any(a.pattern.search(self._rendered(c, extra)[0]) for a in self.anchors)
+            ]
+            if anchored:
+                pool = anchored
         # Parallel headings (对仗/排比): once a point heading sets a family, later ones keep to it.
         if family:
             same = [c for c in pool if c.family == family]
             if same:
                 pool = same
+        # A heading's topic governs what is said under it.
+        if self.governing and role != "heading":
+            governed = [c for c in pool if c.topic in (None, self.governing)]
+            if governed:
+                pool = governed
         request = SlotRequest(
             path=path,
             slot=slot,
@@ -225,9 +265,17 @@ class _Composer:
         )
         chosen = self.chooser(request, pool, self.rng)
         text, head = self._render(chosen, extra)
-        text = _with_more(text, self._more(chosen, extra, text))
+        if section != "opening":  # the opening says why we meet in a few sentences, no more
+            budget = PARAGRAPH_LIMIT - len(text) - len(head) - 6
+            text = _with_more(text, self._more(chosen, extra, text, budget))
         self.used_variants.add(chosen.id)
         self.used_entries.add(chosen.entry_id)
+        self.used_ideas.add(chosen.idea or chosen.entry_id)
+        if chosen.asserts in ("achievement", "problem") and chosen.topic:
+            self.claimed[chosen.topic] = chosen.asserts
+        if self._sequenced(text):
+            self.sequenced += 1
+        self.anchors = [a for a in self.anchors if not a.pattern.search(text)]
         self.quoted.update(chosen.needs)
         for s in sentences(text):
             self.used_sentences.add(sentence_key(s))
@@ -236,24 +284,65 @@ class _Composer:
         self.choices[path] = Choice(path=path, slot=slot, variant_id=chosen.id)
         return chosen, text, head
 
-    def _more(self, chosen: Candidate, extra: dict[str, Any], text: str) -> str:
-        """Append some of the entry's further sentences: more of them the longer the draft should be."""
+    def _usable(self, c: Candidate, extra: dict[str, Any]) -> bool:
+        """Not yet said (variant, entry, idea, sentence), and consistent with what was claimed."""
+        if c.id in self.used_variants or c.entry_id in self.used_entries:
+            return False
+        if (c.idea or c.entry_id) in self.used_ideas or not self._fresh(c, extra):
+            return False
+        # Never praise and blame one thing in one speech.
+        return not (
+            c.asserts in ("achievement", "problem")
+            and c.topic
+            and self.claimed.get(c.topic, c.asserts) != c.asserts
+        )
+
+    def _avoided(self, c: Candidate, extra: dict[str, Any]) -> bool:
+        """Whether a sentence of this variant is (nearly) one of the past speeches' (`--avoid`)."""
+        assert self.avoid is not None
+        return any(self.avoid.find(s) for s in sentences(self._rendered(c, extra)[0]))
+
+    def _in_style(self, c: Candidate, extra: dict[str, Any]) -> bool:
+        """Connectives vary (red pen §6): few 首先……其次…… runs, at most one connective-led item a list."""
+        if self.sequenced >= MAX_SEQUENCED and self._sequenced(self._rendered(c, extra)[0]):
+            return False
+        # At most one item of a list opens with a connective (首先, 同时 …).
+        return not (self.list_openers and self.pen.opening_connective(self._rendered(c, extra)[0]))
+
+    @staticmethod
+    def _sequenced(text: str) -> bool:
+        return bool(_SEQUENCE.search(text))
+
+    def _more(self, chosen: Candidate, extra: dict[str, Any], text: str, budget: int) -> str:
+        """Append some of the entry's further sentences: more the longer the draft should be,
+        never past the paragraph limit."""
         n = len(chosen.more)
-        if not n:
+        if not n or budget <= 0:
             return ""
         k = _scaled(self.fill, 0, n, chosen.id)
         own = {sentence_key(s) for s in sentences(text)}
-        added = []
-        for source in chosen.more[:k]:
-            try:
-                sentence = render(source, {**self.base, **extra}).strip()
-            except jinja2.TemplateError as exc:
-                raise UserError(
-                    f"条目 {chosen.entry_id} 的 more 无法渲染（{exc}）", key=chosen.slot
-                ) from None
+        added: list[str] = []
+        for j, source in enumerate(chosen.more[:k]):
+            key = (chosen.id, j, extra.get("domain"))
+            sentence = self.cache.more.get(key)
+            if sentence is None:
+                try:
+                    sentence = render(source, {**self.base, **extra}).strip()
+                except jinja2.TemplateError as exc:
+                    raise UserError(
+                        f"条目 {chosen.entry_id} 的 more 无法渲染（{exc}）", key=chosen.slot
+                    ) from None
+                self.cache.more[key] = sentence
             keys = [sentence_key(s) for s in sentences(sentence)]
             if any(key in self.used_sentences or key in own for key in keys):
                 continue
+            if self.avoid is not None and any(self.avoid.find(s) for s in sentences(sentence)):
+                continue
+            if len(sentence) > budget:
+                break
+            if self.pen.opening_connective(sentence) and added and self.pen.opening_connective(added[-1]):
+                continue
+            budget -= len(sentence)
             own.update(keys)
             added.append(sentence)
         return "".join(added)
@@ -278,13 +367,16 @@ class _Composer:
         for i, point in enumerate(self.points, start=1):
             section = f"point{i}"
             path = f"{section}.heading"
+            self.governing = None
             chosen, text, _ = self.choose(path, point.heading, "heading", section, family=family)
             family = family or chosen.family
+            self.governing = chosen.topic
             text = text.rstrip("。；，")
             marker = ordinal(self.skeleton.numbering, i, len(self.points))
             heading = f"{marker}{text}" + ("。" if self.skeleton.numbering == "第一，" else "")
             self.emit("heading1", heading, section, (path,))
             self.body(point.body, section, section)
+        self.governing = None
         for i, node in enumerate(self.skeleton.closing):
             self.para(node, f"closing.{i}", "closing")
         return Draft(
@@ -294,7 +386,7 @@ class _Composer:
             paragraphs=self.paragraphs,
             choices=self.choices,
             point_count=len(self.points),
-            notes=self.notes,
+            notes=list(dict.fromkeys(self.notes)),
         )
 
     def _title(self) -> str:
@@ -325,18 +417,26 @@ class _Composer:
                 self.sections(node, path, section)
 
     def para(self, node: Para, path: str, section: str) -> None:
+        """One to n paragraphs from one slot, each one entry: one idea per paragraph (red pen §6)."""
         if node.optional and _scaled(self.fill, 0, 1, path) == 0:
             return
         k = self.count(node.sentences, path)
-        texts, paths = [], []
+        if section == "opening":
+            # The opening says why we meet in about four sentences: one entry a paragraph, and an
+            # optional paragraph only while the opening is still short.
+            k = 1
+            said = sum(len(sentences(p.text)) for p in self.paragraphs if p.section == "opening")
+            if node.optional and said >= 3:
+                return
         for j in range(k):
             p = path if k == 1 else f"{path}.{j}"
-            _, text, _ = self.choose(p, node.para, "para", section)
-            texts.append(text)
-            paths.append(p)
-        # A part that leads into what follows (ends with a colon) closes the paragraph.
-        order = sorted(range(k), key=lambda j: texts[j].endswith(("：", ":")))
-        self.emit("body", "".join(texts[j] for j in order), section, tuple(paths[j] for j in order))
+            try:
+                _, text, _ = self.choose(
+                    p, node.para, "para", section, spare=node.optional or j >= node.sentences[0]
+                )
+            except _Skip:
+                break
+            self.emit("body", text, section, (p,))
 
     def announce(self, slot: str | None, n: int, path: str, section: str) -> None:
         if slot:
@@ -348,14 +448,39 @@ class _Composer:
 
     def items(self, node: Items, path: str, section: str) -> None:
         user = list(getattr(self.brief.facts, node.facts)) if node.facts else []
-        # The clerk's own facts lead, in their words; the bank tops the list up to the skeleton's count.
-        entries: list[tuple[str, str, str]] = [("", _end(fact), "") for fact in user]
-        for j in range(len(entries), self.count(node.count, path)):
-            p = f"{path}.{j}"
-            _, text, head = self.choose(p, node.items, "item", section)
-            entries.append((head, text, p))
+        # The clerk's own facts lead, in their words; the bank tops the list up to the skeleton's count,
+        # with scaffolds (topic + gap) where the bank's items would claim something.
+        entries: list[tuple[str, str, str, str]] = [("", _end(fact), "", "") for fact in user]
+        lo, _ = node.count
+        want = self.count(node.count, path)
+        self.list_openers = []
+        try:
+            for j in range(len(entries), want):
+                p = f"{path}.{j}"
+                try:
+                    chosen, text, head = self.choose(p, node.items, "item", section, spare=j >= lo)
+                except _Skip:
+                    break
+                if chosen.scaffold and j >= lo:
+                    self._forget(chosen, p)  # gaps are not length: no more scaffolds than the minimum
+                    break
+                opener = self.pen.opening_connective(text)
+                if opener:
+                    self.list_openers.append(opener)
+                entries.append((head, text, p, chosen.function or ""))
+        finally:
+            self.list_openers = None
+        # Checks and consequences close a list (red pen §5).
+        entries.sort(key=lambda e: e[3] == "accountability")
         self.announce(node.announce, len(entries), path, section)
-        self._emit_items(entries, node.style, section, together=node.together)
+        self._emit_items([e[:3] for e in entries], node.style, section, together=node.together)
+
+    def _forget(self, chosen: Candidate, path: str) -> None:
+        """Undo the bookkeeping of a choice that is not used after all."""
+        self.used_variants.discard(chosen.id)
+        self.used_entries.discard(chosen.entry_id)
+        self.used_ideas.discard(chosen.idea or chosen.entry_id)
+        self.choices.pop(path, None)
 
     def _emit_items(
         self, entries: list[tuple[str, str, str]], style: str, section: str, *, together: bool
@@ -376,7 +501,16 @@ class _Composer:
             else:
                 self.emit("body", mark + text, section, (p,) if p else (), lead=mark)
         if together and chunks:
-            self.emit("body", "".join(c[1] for c in chunks), section, tuple(c[2] for c in chunks if c[2]))
+            # A flat list in one paragraph, split where it would pass the paragraph limit.
+            group: list[tuple[str, str, str]] = []
+            for chunk in chunks:
+                if group and sum(len(c[1]) for c in group) + len(chunk[1]) > PARAGRAPH_LIMIT:
+                    self.emit(
+                        "body", "".join(c[1] for c in group), section, tuple(c[2] for c in group if c[2])
+                    )
+                    group = []
+                group.append(chunk)
+            self.emit("body", "".join(c[1] for c in group), section, tuple(c[2] for c in group if c[2]))
         else:
             for lead, text, p in chunks:
                 self.emit("body", text, section, (p,) if p else (), lead=lead)
@@ -408,6 +542,17 @@ class _Composer:
             self.body(sec.body, section, p)
 
 
+def section_label(section: str) -> str:
+    """开头, 第一部分 …, 结尾: how a clerk names a part of the speech."""
+    if section == "opening":
+        return "开头"
+    if section == "closing":
+        return "结尾"
+    if section.startswith("point") and section[5:].isdigit():
+        return f"第{cn(int(section[5:]))}部分"
+    return section
+
+
 def _with_more(text: str, more: str) -> str:
     """Further sentences go after the text, or before its last sentence when that one leads into a list."""
     if not more:
@@ -436,6 +581,7 @@ def base_context(brief: Brief, points: int, year: int) -> dict[str, Any]:
         "kind": brief.meeting.kind,
         "year": str(year),
         "programme": brief.facts.programme or "“XX”工程",
+        "events": "，".join(brief.facts.events),
         "previous": prev,
         "domain": "",
         "domain_label": "",
@@ -446,20 +592,6 @@ def base_context(brief: Brief, points: int, year: int) -> dict[str, Any]:
         "ph": placeholder,
         "cn": cn,
     }
-
-
-def _present_facts(brief: Brief) -> frozenset[str]:
-    f = brief.facts
-    present = {
-        "achievements": bool(f.achievements),
-        "problems": bool(f.problems),
-        "programme": bool(f.programme),
-        "tasks": bool(f.tasks),
-        "previous_speakers": bool(brief.previous_speakers),
-        "place": bool(brief.place),
-        "speaker": bool(brief.speaker),
-    }
-    return frozenset(k for k, v in present.items() if v)
 
 
 BISECT_STEPS = 6
@@ -474,8 +606,12 @@ def compose(
     skeleton: Skeleton,
     rng: random.Random,
     chooser: Chooser = random_chooser,
+    *,
+    avoid: SentenceIndex | None = None,
 ) -> Draft:
     """Compose a draft near the brief's target length (or a typical one), from one rng state.
+
+    `avoid` holds sentences of the office's past speeches that the draft must not reuse.
 
     The same rng state is replayed at several fill levels and the draft closest to the target
     is kept, so the result depends only on the seed.
@@ -496,7 +632,7 @@ def compose(
         # never moves the level, and with it every other place, of the draft.
         if fill not in tried:
             rng.setstate(state)
-            tried[fill] = _Composer(brief, bank, skeleton, rng, random_chooser, fill, cache).run()
+            tried[fill] = _Composer(brief, bank, skeleton, rng, random_chooser, fill, cache, avoid).run()
         return tried[fill]
 
     # Length grows with the fill level (more items, more sentences, optional paragraphs kept):
@@ -517,7 +653,7 @@ def compose(
         best = tried[fill]
     else:
         rng.setstate(state)
-        best = _Composer(brief, bank, skeleton, rng, chooser, fill, cache).run()
+        best = _Composer(brief, bank, skeleton, rng, chooser, fill, cache, avoid).run()
     if asked and abs(best.characters - target) > LENGTH_TOLERANCE * target:
         best.notes.append(
             f"目标篇幅 {target} 字超出骨架 {skeleton.id} 可达的范围（约 {min(sizes)}–{max(sizes)} 字），"

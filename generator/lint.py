@@ -551,6 +551,32 @@ def check_length(characters: int, target: int | None) -> list[Finding]:
     return out
 
 
+# Red pen: wording of the year ------------------------------------------------------
+
+
+def check_redpen(paragraphs: Sequence[str], year: int, scope: str | None = None) -> list[Finding]:
+    """Discouraged wording, missing year anchors and 各地 in a county speech (generator/redpen.py)."""
+    from .redpen import draft_strikes
+
+    return [
+        Finding("info" if s.rule == "anchor" else "warning", s.rule, s.paragraph, s.message, s.excerpt)
+        for s in draft_strikes(paragraphs, year=year, scope=scope)
+        if s.rule != "long-paragraph"
+    ]
+
+
+def check_places(paragraphs: Sequence[str], place: str | None, scope: str | None) -> list[Finding]:
+    """Another place's name or another level's scope word: the tell-tale of a copied text."""
+    if not place:
+        return []
+    from .overlap import foreign_places
+
+    return [
+        Finding("error", "foreign-place", s.paragraph, s.message, s.word)
+        for s in foreign_places(paragraphs, place, scope)
+    ]
+
+
 # All together --------------------------------------------------------------------
 
 
@@ -561,6 +587,8 @@ def lint_paragraphs(
     target: int | None = None,
     terms: TermList | None = None,
     skip: Iterable[str] = (),
+    scope: str | None = None,
+    place: str | None = None,
 ) -> Report:
     """Run every check; `skip` names codes to leave out (e.g. "placeholder" for a fresh draft)."""
     terms = terms or load_terms()
@@ -571,9 +599,11 @@ def lint_paragraphs(
         *check_numbering(paragraphs, markers),
         *check_repeats(paragraphs),
         *check_terms(paragraphs, year, terms),
+        *check_redpen(paragraphs, year, scope),
+        *check_places(paragraphs, place, scope),
     ]
     chars = speech_characters(paragraphs)
-    findings.sort(key=lambda f: (f.paragraph, f.code))
+    findings.sort(key=lambda f: (f.paragraph == 0, f.paragraph, f.code))
     findings += check_length(chars, target)
     skipped = set(skip)
     findings = [f for f in findings if f.code not in skipped]
@@ -591,6 +621,10 @@ LABELS = {
     "repeat": "重复句子",
     "near-repeat": "近似重复句子",
     "outdated-term": "过时提法",
+    "discouraged": "不宜用语",
+    "anchor": "缺少年度提法",
+    "bare-places": "称谓不当",
+    "foreign-place": "疑似照搬的地名",
 }
 
 

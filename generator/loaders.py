@@ -15,6 +15,7 @@ import jinja2
 
 from .bank import BankFile, PhraseBank
 from .brief import Brief
+from .cache import cached
 from .draft import XML_INVALID
 from .errors import UserError, UserErrors
 from .skeleton import Skeleton, iter_slots
@@ -113,12 +114,16 @@ def load_skeleton_file(path: Path) -> Skeleton:
 
 def load_skeletons(extra_dirs: Sequence[Path] = ()) -> dict[str, Skeleton]:
     """Built-in skeletons, then each extra folder over them (same id replaces)."""
-    found: dict[str, Skeleton] = {}
-    for folder in (builtin_dir("skeletons"), *extra_dirs):
-        for path in _yaml_files(folder):
+    paths = [path for folder in (builtin_dir("skeletons"), *extra_dirs) for path in _yaml_files(folder)]
+
+    def build() -> dict[str, Skeleton]:
+        found: dict[str, Skeleton] = {}
+        for path in paths:
             skel = load_skeleton_file(path)
             found[skel.id] = skel
-    return found
+        return found
+
+    return cached("skeletons", paths, build)
 
 
 # Bank ------------------------------------------------------------------------
@@ -148,11 +153,10 @@ def load_bank(extra_dirs: Sequence[Path] = ()) -> PhraseBank:
 
 @lru_cache(maxsize=8)
 def _load_bank_cached(extra_dirs: tuple[str, ...]) -> PhraseBank:
-    files: list[tuple[str, BankFile]] = []
-    for folder in (builtin_dir("phrasebank"), *map(Path, extra_dirs)):
-        for path in _yaml_files(folder):
-            files.append((str(path), load_bank_file(path)))
-    return PhraseBank.from_files(files)
+    paths = [
+        path for folder in (builtin_dir("phrasebank"), *map(Path, extra_dirs)) for path in _yaml_files(folder)
+    ]
+    return cached("bank", paths, lambda: PhraseBank.from_files([(str(p), load_bank_file(p)) for p in paths]))
 
 
 def check_skeleton_slots(skeletons: Iterable[Skeleton], bank: PhraseBank) -> list[str]:

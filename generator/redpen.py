@@ -145,7 +145,9 @@ def load_redpen(extra_terms: tuple[str, ...] = ()) -> RedPen:
         for i, a in enumerate(tdata.get("anchors") or []):
             if not isinstance(a, dict) or not isinstance(a.get("name"), str):
                 raise tdoc.error("anchors 的每一项需要 name、pattern、years", ("anchors", i))
-            anchors.append(Anchor(a["name"], re.compile(a.get("pattern") or a["name"]), _years(a.get("years"))))
+            anchors.append(
+                Anchor(a["name"], re.compile(a.get("pattern") or a["name"]), _years(a.get("years")))
+            )
         for i, d in enumerate(tdata.get("discouraged") or []):
             if not isinstance(d, dict) or not isinstance(d.get("name"), str):
                 raise tdoc.error("discouraged 的每一项需要 name、pattern、why", ("discouraged", i))
@@ -201,7 +203,9 @@ def _variant_findings(pen: RedPen, entry: Any, v: Any, asserts: str, text: str) 
     flags = pen.flags(text)
     for kind in CLAIMS:
         if kind in flags and asserts != kind:
-            label = {"event": "叙述了简报未给出的事件", "achievement": "断言了成绩", "problem": "断言了问题"}[kind]
+            label = {"event": "叙述了简报未给出的事件", "achievement": "断言了成绩", "problem": "断言了问题"}[
+                kind
+            ]
             yield f"{label}（{_first(pen, kind, text)}），应改写，或标 asserts: {kind}"
     if asserts == "event" and not _FACT_NAME.search(text):
         yield "asserts: event 的变体只能转述简报（{{ previous }} 或 {{ events }}），不能自行叙述事件"
@@ -267,15 +271,25 @@ def draft_strikes(
     whole = "\n".join(paragraphs)
     for i, text in enumerate(paragraphs, start=1):
         for d, m in pen.discouraged_in(text, year):
-            out.append(Strike("discouraged", i, f"“{m.group()}”：{d.why}", text[max(0, m.start() - 8) : m.end() + 8]))
+            out.append(
+                Strike("discouraged", i, f"“{m.group()}”：{d.why}", text[max(0, m.start() - 8) : m.end() + 8])
+            )
         if scope in ("县", "区", "乡镇"):
-            m = pen.bare_places.search(text)
-            if m:
+            bare = pen.bare_places.search(text)
+            if bare:
+                m = bare
                 out.append(
-                    Strike("bare-places", i, "“各地”是省、市称呼下级的说法，请写明乡镇、部门", text[max(0, m.start() - 8) : m.end() + 8])
+                    Strike(
+                        "bare-places",
+                        i,
+                        "“各地”是省、市称呼下级的说法，请写明乡镇、部门",
+                        text[max(0, m.start() - 8) : m.end() + 8],
+                    )
                 )
         if len(text) > PARAGRAPH_LIMIT and not text.startswith(("一是", "同志们")):
-            out.append(Strike("long-paragraph", i, f"段落 {len(text)} 字，超过 {PARAGRAPH_LIMIT} 字", text[:16]))
+            out.append(
+                Strike("long-paragraph", i, f"段落 {len(text)} 字，超过 {PARAGRAPH_LIMIT} 字", text[:16])
+            )
     for a in pen.anchors:
         if a.applies(year) and not a.pattern.search(whole):
             out.append(Strike("anchor", 0, f"{year} 年的讲话通常要提到“{a.name}”", ""))

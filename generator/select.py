@@ -20,7 +20,10 @@ def fits(brief: Brief, skel: Skeleton) -> bool:
         "tasks": bool(brief.facts.tasks),
         "domains": bool(brief.domains),
     }
-    return all(have[n] for n in skel.needs)
+    if not all(have[n] for n in skel.needs):
+        return False
+    # A whole point on a domain the brief did not list would be off topic (red pen §2).
+    return all(p.domain in brief.focus_domains for p in skel.active_points(brief.points) if p.domain)
 
 
 def score(brief: Brief, skel: Skeleton) -> int:

@@ -107,6 +107,7 @@ class Point(_Node):
     heading: str = Field(pattern=ID)
     body: list[Node] = Field(default_factory=list)
     optional: bool = False  # used only when the brief asks for four points
+    domain: Domain | None = None  # a point about one domain: the skeleton fits only briefs that list it
 
 
 class Skeleton(BaseModel):

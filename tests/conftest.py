@@ -7,7 +7,9 @@ from the real phrase bank's content.
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,9 @@ from generator.bank import BankFile, PhraseBank
 from generator.brief import DOMAINS, Brief
 from generator.loaders import load_brief, load_skeletons
 from generator.skeleton import iter_slots
+
+# Tests keep the start-up cache to themselves (tests/test_cache.py points it elsewhere again).
+os.environ["SPEECHDRAFT_CACHE_DIR"] = tempfile.mkdtemp(prefix="speechdraft-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -57,7 +62,13 @@ def synthetic_bank_data(entries_per_slot: int = 8, variants: int = 3) -> dict:
                 if role in ("items", "domains"):
                     variant["head"] = f"{word}要点"
                 vs.append(variant)
-            entry: dict = {"id": f"{slot}.syn{e}", "slot": slot, "variants": vs}
+            entry: dict = {
+                "id": f"{slot}.syn{e}",
+                "slot": slot,
+                "asserts": "none",
+                "function": "heading" if role == "heading" else "task",
+                "variants": vs,
+            }
             if role == "domains":
                 entry["domains"] = list(DOMAINS)
             entries.append(entry)

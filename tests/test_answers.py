@@ -7,6 +7,7 @@ tests do not depend on the real bank, which others are still writing.
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,9 @@ from generator.errors import UserError
 from generator.numbering import cn
 from generator.render.txt import render_txt
 from generator.skeleton import Skeleton
+
+# What an id looks like in a message: a variant hash or a dotted path/entry id.
+ID_IN_TEXT = re.compile(r"/[0-9a-f]{6}|[a-z]+[0-9]*\.[a-z0-9]+\.[a-z0-9]+")
 
 # A test skeleton with every node kind: paras (one with 1-2 sentences), items with
 # an announce line, sub-sections, domains, and an optional fourth point.
@@ -247,7 +251,11 @@ def test_a_removed_variant_is_reported_and_the_rest_kept(lib):
     again = replay(brief, make_library(data), 4, picked.choices())
     assert len(again.mismatches) == 1
     line = again.mismatches[0]
-    assert gone_path in line and "结尾" in line and "不存在" in line and "\n" not in line
+    assert line.startswith("结尾第2段") and "不存在" in line and "\n" not in line
+    assert not ID_IN_TEXT.search(line), "a clerk reads places and words, never ids"
+    new_text = render_txt(again.draft).splitlines()[-1]
+    assert line.endswith("已换成“" + new_text[:16] + "……”")
+    assert again.summary == f"{len(picked.choices())} 处挑选中 {len(picked.choices()) - 1} 处保留，1 处已换"
     same = [p for p in picked.choices() if p != gone_path]
     assert all(again.choices()[p] == picked.choices()[p] for p in same)
 
@@ -263,7 +271,8 @@ def test_changed_brief_keeps_fitting_picks_and_reports_the_rest(lib):
     changed = make_brief(year=2024, points=3)
     again = replay_answers(changed, lib, answers)
     lines = again.mismatches
-    assert any("开头（opening.0）" in s and "不适合修改后的简报" in s for s in lines), lines
+    assert any(s.startswith("开头第1段原选“开场新提法") and "不适合修改后的简报" in s for s in lines), lines
+    assert not any(ID_IN_TEXT.search(s) for s in lines), lines
     assert any(s.startswith("第四部分：") and "没有这一部分" in s for s in lines), lines
     assert any("年份" in s for s in lines)
     kept = [p for p in picked.choices() if section_of(p) in ("point1", "point2", "point3", "closing")]

@@ -36,7 +36,7 @@ def test_clean_speech_has_no_findings():
     report = _lint(CLEAN)
     assert _problems(report) == []
     assert report.characters > 200
-    assert [f.code for f in report.findings] == ["length"]
+    assert [f.code for f in report.findings if f.code != "anchor"] == ["length"]
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,12 @@ from generator.render.txt import render_txt
 DOWN = "\x1b[B"
 
 
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path_factory, monkeypatch):
+    """The user data folder of these tests: a fresh temporary one, never the real home."""
+    monkeypatch.setenv("SPEECHDRAFT_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
 @pytest.fixture(scope="module")
 def lib():
     return make_library()
@@ -49,8 +55,12 @@ def test_outline_walks_sections_in_reading_order(lib):
     where = [s.paragraph_of(x.path) for x in s.steps]
     assert where == sorted(where), "an announce line comes before its items, as on the page"
     labels = {x.path: x.label for x in s.steps}
-    assert labels["point2.heading"] == "第二部分 · 标题"
-    assert labels["point3.0.1"] == "第三部分 · 社区"
+    assert labels["point2.heading"] == "第二部分标题"
+    assert labels["point1.1.2"] == "第一部分“三是”", "items are named by the draft's own markers"
+    assert labels["point2.0.0.0.1"] == "第二部分（一）“二要”"
+    assert labels["point2.0.1.0"] == "第二部分（二）第1段"
+    assert labels["opening.1"] == "开头第2段", "the opening takes one entry a paragraph"
+    assert labels["point3.0.1"] == "第三部分“（二）”"
 
 
 def test_options_show_the_current_choice_and_page_through_others(lib):
@@ -268,14 +278,23 @@ def test_pick_saves_answers_that_generate_reproduces(tmp_path):
     assert out.read_text("utf-8") == again.read_text("utf-8")
 
 
-def test_pick_cancelled_writes_nothing(tmp_path):
+def test_pick_quit_keeps_the_picks_but_writes_no_draft(tmp_path):
     brief, opts = write_case(tmp_path)
     with create_pipe_input() as inp:
         inp.send_text("2qq")
         inp.close()
         result = cli("pick", brief, "-o", tmp_path / "x.txt", *opts, obj={"picker_io": (inp, DummyOutput())})
-    assert result.exit_code == 1 and "已放弃" in result.output
-    assert not (tmp_path / "x.txt").exists() and not (tmp_path / "brief.answers.yaml").exists()
+    assert result.exit_code == 1
+    assert (
+        "已保存 1 处挑选，下次运行 pick 从第 2 处继续" in result.output and "没有写出讲话稿" in result.output
+    )
+    assert not (tmp_path / "x.txt").exists()
+    assert load_answers(tmp_path / "brief.answers.yaml").picked == ["opening.0"]
+    with create_pipe_input() as inp:
+        inp.send_text("qq")
+        inp.close()
+        result = cli("pick", brief, "--no-answers", *opts, obj={"picker_io": (inp, DummyOutput())})
+    assert result.exit_code == 1 and "还没有挑选任何一处" in result.output
 
 
 def test_pick_without_a_terminal_says_so_in_one_line(tmp_path):
@@ -340,3 +359,130 @@ def test_picks_on_every_built_in_skeleton_replay_exactly(synthetic_library):
             brief, synthetic_library, answers.seed, answers.choices, pinned_skeleton=answers.skeleton
         )
         assert render_txt(again.draft) == render_txt(s.draft), skel.id
+
+
+# Decisions: picks, rerolls, new drafts and undo -------------------------------------------
+
+
+def test_picks_survive_a_reroll_and_a_new_draft_like_locks(lib):
+    s = session(lib)
+    before = dict(s.choices)
+    picked_path, other = "point1.1.0", s.options("point1.1.0")[2].candidate.id
+    s.choose(picked_path, other)
+    s.lock("point1.0")
+    assert s.picked == {picked_path} and s.decided == {picked_path, "point1.0"}
+    s.reroll_section("point1")
+    assert s.choices[picked_path] == other and s.choices["point1.0"] == before["point1.0"]
+    untouched = [p for p in before if section_of(p) == "point1" and p not in s.decided]
+    assert untouched and all(s.choices[p] != before[p] for p in untouched)
+    s.new_draft(seed=99)
+    assert s.seed == 99 and s.rerolls == {}
+    assert s.choices[picked_path] == other and s.choices["point1.0"] == before["point1.0"]
+    assert any(s.choices[p] != before[p] for p in before if section_of(p) != "point1")
+    answers = s.to_answers()
+    assert answers.picked == [picked_path] and answers.locked == ["point1.0"]
+    again = PickSession.from_answers(make_brief(), lib, answers)
+    assert again.picked == {picked_path} and again.choices == s.choices
+
+
+def test_undo_puts_back_each_change_in_turn(lib):
+    s = session(lib)
+    seen: list[dict[str, str]] = []
+    s.on_change = lambda x: seen.append(dict(x.choices))
+    start = (dict(s.choices), s.index)
+    s.choose_option(3)
+    after_pick = (dict(s.choices), set(s.picked), s.index)
+    s.lock("point2.heading")
+    s.reroll_section("closing")
+    s.new_draft(seed=5)
+    assert len(seen) == 4, "every change calls on_change"
+    assert s.undo() and s.seed == 2 and s.rerolls == {"closing": 4242}
+    assert s.undo() and s.rerolls == {} and s.locked == {"point2.heading"}
+    assert s.undo() and s.locked == set()
+    assert (dict(s.choices), set(s.picked), s.index) == after_pick
+    assert s.undo() and (dict(s.choices), s.index) == start and s.picked == set()
+    assert s.undo() is False
+    assert len(seen) == 8
+
+
+def test_choosing_moves_to_the_next_undecided_point(lib):
+    s = session(lib)
+    s.lock(s.steps[1].path)
+    s.choose(s.steps[2].path, s.choices[s.steps[2].path])
+    s.choose_option(1)
+    assert s.current == s.steps[3], "a locked and a picked point are skipped"
+    assert s.next_undecided() == s.steps[4]
+    assert PickSession.from_answers(make_brief(), lib, s.to_answers()).index == 3
+
+
+# Autosave and resume ----------------------------------------------------------------------
+
+CTRL_C = "\x03"
+
+
+def run_pick(brief, *args, keys: str):
+    with create_pipe_input() as inp:
+        inp.send_text(keys)
+        inp.close()
+        return cli("pick", brief, *args, obj={"picker_io": (inp, DummyOutput())})
+
+
+def test_every_pick_is_saved_at_once_and_ctrl_c_resumes_at_the_next_point(tmp_path, monkeypatch):
+    brief, opts = write_case(tmp_path)
+    apath = tmp_path / "brief.answers.yaml"
+    from generator.picker import store
+
+    saved: list[list[str]] = []
+    real_save = store.save_answers
+
+    def watch(path, answers, *a, **kw):
+        real_save(path, answers, *a, **kw)
+        saved.append(load_answers(path).picked)  # what is on disk right after each change
+
+    monkeypatch.setattr(store, "save_answers", watch)
+    result = run_pick(brief, "-o", tmp_path / "x.txt", *opts, keys="2" + "3" + "1" + CTRL_C + "2")
+    assert result.exit_code == 1, result.output
+    steps = [s.path for s in PickSession(make_brief(), make_library(), 11).steps]
+    assert saved == [steps[:1], steps[:2], steps[:3]], "one save per pick, each already on disk"
+    assert "已保存 3 处挑选，下次运行 pick 从第 4 处继续" in result.output
+    assert not (tmp_path / "x.txt").exists()
+    picked = load_answers(apath)
+    # the next run starts at point 4 with the three picks in place: Enter keeps what is there
+    result = run_pick(brief, "-o", tmp_path / "x.txt", *opts, keys="\r" + CTRL_C)
+    assert (
+        "从第 4 处继续挑选" in result.output
+        and "已保存 4 处挑选，下次运行 pick 从第 5 处继续" in result.output
+    )
+    again = load_answers(apath)
+    assert again.picked == steps[:4]
+    assert {p: again.choices[p] for p in steps[:3]} == {p: picked.choices[p] for p in steps[:3]}
+    backup = load_answers(tmp_path / "brief.answers.yaml.bak")
+    assert backup.picked == steps[:3], ".bak holds the answers as they were before this run"
+
+
+def test_a_read_only_brief_folder_saves_to_the_data_folder_and_says_where(tmp_path, monkeypatch):
+    folder = tmp_path / "share"
+    folder.mkdir()
+    brief, opts = write_case(folder)
+    data = tmp_path / "data"
+    monkeypatch.setenv("SPEECHDRAFT_DATA_DIR", str(data))
+    folder.chmod(0o555)
+    try:
+        from generator.picker import store
+
+        if store.folder_writable(folder):  # root writes anywhere: make the folder refuse as a share would
+            real = store.folder_writable
+            monkeypatch.setattr(store, "folder_writable", lambda f: False if f == folder else real(f))
+        out = tmp_path / "out.txt"
+        result = run_pick(brief, "-o", out, *opts, keys="2" + CTRL_C)
+        target = store.fallback_answers_path(brief)
+        assert target.parent.parent == data
+        assert f"挑选结果将自动保存到 {target}" in result.output
+        assert f"已保存 1 处挑选（{target}）" in result.output
+        assert not (folder / "brief.answers.yaml").exists()
+        result = run_pick(brief, "-o", out, *opts, keys="a")
+        assert result.exit_code == 0, result.output
+        assert f"已读取挑选结果 {target}" in result.output and out.is_file()
+        assert load_answers(target).picked == ["opening.0"]
+    finally:
+        folder.chmod(0o755)

@@ -7,8 +7,6 @@ each skeleton that fits it, 20 seeds.
 from __future__ import annotations
 
 import random
-
-from generator.bank import fit_for
 import statistics
 
 import pytest
@@ -17,6 +15,7 @@ from structure import count_mismatches
 from test_bank import TIME_BOUND
 
 from generator.api import draft_from_brief
+from generator.bank import fit_for
 from generator.brief import Length
 from generator.compose import compose
 from generator.metrics import draft_sentences, duplicate_sentences, pairwise_shares

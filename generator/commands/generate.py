@@ -38,6 +38,13 @@ from ..render import FORMATS, render_for
 @click.option(
     "--no-answers", is_flag=True, help="忽略简报旁的挑选结果 BRIEF.answers.yaml（见 speechdraft pick）"
 )
+@click.option(
+    "--avoid",
+    "avoid_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="往年讲话稿（.txt/.md/.docx 文件或目录）：新稿不重复其中的句子，可多次给出",
+)
 def generate(
     brief_path: Path,
     output: Path | None,
@@ -48,6 +55,7 @@ def generate(
     skeleton_dirs: tuple[Path, ...],
     bank_dirs: tuple[Path, ...],
     no_answers: bool = False,
+    avoid_paths: tuple[Path, ...] = (),
 ) -> None:
     """根据简报 BRIEF.yaml 生成讲话稿（有 BRIEF.answers.yaml 时按其中的挑选复现）。"""
     from ..errors import UserError
@@ -84,7 +92,14 @@ def generate(
             click.echo(f"挑选结果不适用：{line}", err=True)
     else:
         used_seed = resolve_seed(brief, seed)
-        draft = draft_from_brief(brief, library, used_seed, skeleton=skeleton)
+        avoid = None
+        sources = [*avoid_paths, *(brief_path.parent / p for p in brief.avoid)]
+        if sources:
+            from ..overlap import index_files
+
+            avoid = index_files(sources)
+            click.echo(f"避开往年讲话：{len(sources)} 处来源，{len(avoid)} 个句子")
+        draft = draft_from_brief(brief, library, used_seed, skeleton=skeleton, avoid=avoid)
     data = render_for(out, draft, reference_docx=reference_docx)
     backup = write_bytes_atomic(out, data, force=force)
     click.echo(f"已写入 {out}：{summary(draft, used_seed)}")
@@ -95,6 +110,8 @@ def generate(
         year=draft.year,
         target=brief.target_characters,
         skip=("placeholder",),
+        scope=brief.scope,
+        place=brief.place,
     )
     click.echo(summary_line(checked) + "（占位见上；详查可用 speechdraft lint）")
     if backup:

@@ -22,6 +22,15 @@ import click
     type=click.Path(path_type=Path),
     help="自有过时用语表（YAML，格式同内置 generator/data/terms.yaml），可多次给出",
 )
+@click.option(
+    "--against",
+    "against",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="查重：与这些讲话稿（文件或目录）比对相同和近似的句子，可多次给出",
+)
+@click.option("--max-overlap", help="查重上限，如 10%：与任一比对文件重复的句子超过此比例即为错误")
+@click.option("--place", help="本稿的地名（如 青山县）：出现其他同级地名或不符的“全市”等即为错误")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def lint(
     file: Path,
@@ -30,6 +39,9 @@ def lint(
     minutes: float | None,
     term_files: tuple[Path, ...],
     fmt: str,
+    against: tuple[Path, ...] = (),
+    max_overlap: str | None = None,
+    place: str | None = None,
 ) -> None:
     """检查讲话稿：占位、宣布数目、编号、重复句子、过时提法、篇幅。有错误级问题时退出码为 1。"""
     from ..lint import RATE, lint_paragraphs, load_terms
@@ -39,14 +51,48 @@ def lint(
     year = year or dt.date.today().year
     target = target_chars or (round(minutes * RATE) if minutes else None)
     terms = load_terms(tuple(str(p) for p in term_files))
-    report = lint_paragraphs(paragraphs, year=year, target=target, terms=terms)
+    limit = _percent(max_overlap) if max_overlap is not None else None
+    scope = _scope_of(place)
+    report = lint_paragraphs(paragraphs, year=year, target=target, terms=terms, scope=scope, place=place)
+    if against:
+        from ..overlap import compare_files
+
+        overlaps = compare_files(paragraphs, against)
+    else:
+        overlaps = []
+    too_much = [o for o in overlaps if o.over(limit)]
     if fmt == "json":
-        click.echo(json.dumps({"file": str(file), **report.as_json()}, ensure_ascii=False, indent=2))
+        data = {"file": str(file), **report.as_json()}
+        if against:
+            data["overlap"] = [o.as_json(limit) for o in overlaps]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         for finding in report.findings:
             click.echo(finding.format())
-        n_err = len(report.errors)
+        for o in overlaps:
+            for line in o.lines(limit):
+                click.echo(line)
+        n_err = len(report.errors) + len(too_much)
         n_warn = sum(1 for f in report.findings if f.level == "warning")
         click.echo(f"{file}：错误 {n_err} 处，警告 {n_warn} 处（按 {year} 年检查）")
-    if report.errors:
+    if report.errors or too_much:
         sys.exit(1)
+
+
+def _percent(text: str) -> float:
+    from ..errors import UserError
+
+    raw = text.strip().rstrip("%％")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise UserError(f"--max-overlap 应为百分比，如 10%（实际为 {text!r}）", key="max-overlap") from None
+    if not 0 <= value <= 100:
+        raise UserError("--max-overlap 应在 0% 到 100% 之间", key="max-overlap")
+    return value / 100
+
+
+def _scope_of(place: str | None) -> str | None:
+    if not place:
+        return None
+    return {"县": "县", "市": "市", "区": "区", "镇": "乡镇", "乡": "乡镇"}.get(place.strip()[-1:])

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from ..answers import Answers, Replay
     from ..api import Library
     from ..brief import Brief
+    from ..picker.session import PickSession
+    from ..picker.store import Autosaver
 
 NO_TERMINAL = (
     "speechdraft pick 需要在终端里交互使用（当前的输入或输出不是终端）；"
@@ -96,19 +98,21 @@ def _check_output(brief_path: Path, output: Path | None, force: bool, reference_
 
 def _load(
     brief_path: Path, skeleton_dirs: Iterable[Path], bank_dirs: Iterable[Path], use_answers: bool
-) -> tuple[Brief, Library, Answers | None, Path]:
-    from ..answers import answers_path, load_answers
+) -> tuple[Brief, Library, Answers | None, Path | None]:
+    """The brief, the library and the saved answers (next to the brief or in the data folder)."""
+    from ..answers import load_answers
     from ..api import Library
     from ..loaders import load_brief
+    from ..picker.store import find_answers
 
     warnings: list[str] = []
     brief = load_brief(brief_path, warnings)
     for warning in warnings:
         click.echo(f"警告：{warning}", err=True)
     library = Library.load(tuple(skeleton_dirs), tuple(bank_dirs))
-    apath = answers_path(brief_path)
-    answers = load_answers(apath) if use_answers and apath.is_file() else None
-    return brief, library, answers, apath
+    found = find_answers(brief_path) if use_answers else None
+    answers = load_answers(found) if found is not None else None
+    return brief, library, answers, found
 
 
 def _save_and_write(
@@ -120,6 +124,7 @@ def _save_and_write(
     *,
     force: bool,
     reference_docx: Path | None,
+    backup: bool = True,
 ) -> None:
     """Answers first (the picking work is never lost), then the draft file."""
     from ..answers import save_answers
@@ -128,12 +133,49 @@ def _save_and_write(
     from ..render import render_for
 
     data = render_for(out, result.draft, reference_docx=reference_docx)
-    save_answers(apath, answers, brief_path.name)
+    had_old = backup and apath.is_file()
+    save_answers(apath, answers, brief_path.name, backup=backup)
     click.echo(f"已保存挑选结果 {apath}（{len(answers.choices)} 处选择，锁定 {len(answers.locked)} 处）")
-    backup = write_bytes_atomic(out, data, force=force)
+    if had_old:
+        click.echo(f"原挑选结果已备份为 {apath.with_name(apath.name + '.bak')}")
+    written = write_bytes_atomic(out, data, force=force)
     click.echo(f"已写入 {out}：{summary(result.draft, result.seed)}")
-    if backup:
-        click.echo(f"原文件已备份为 {backup}")
+    if written:
+        click.echo(f"原文件已备份为 {written}")
+
+
+def _echo_notes(summary: str | None, details: list[str], limit: int = 5) -> None:
+    """A summary line when there is one, then at most `limit` details, so the one that matters shows."""
+    if summary:
+        click.echo(f"提示：{summary}", err=True)
+    for line in details[:limit]:
+        click.echo(f"提示：{line}", err=True)
+    if len(details) > limit:
+        click.echo(
+            f"提示：另有 {len(details) - limit} 处挑选不再适用，用 speechdraft pick 可逐处查看", err=True
+        )
+
+
+def _where_next(session: PickSession) -> str:
+    """下次运行 pick 从第 M 处继续 — or that every point is decided."""
+    first = session.first_undecided()
+    if first >= len(session.steps):
+        return "各处都已挑定，下次运行 pick 可直接回车生成"
+    return f"下次运行 pick 从第 {first + 1} 处继续"
+
+
+def _report_stop(session: PickSession, saver: Autosaver) -> None:
+    """What a clerk needs after Ctrl-C or q q: what was kept, where, and where the next run starts."""
+    decided = len(session.decided)
+    if saver.saves:
+        where = f"（{saver.target}）" if saver.elsewhere else ""
+        click.echo(f"已保存 {decided} 处挑选{where}，{_where_next(session)}；本次没有写出讲话稿", err=True)
+    elif decided:
+        click.echo(
+            f"挑选结果没有变化（{decided} 处挑选），{_where_next(session)}；本次没有写出讲话稿", err=True
+        )
+    else:
+        click.echo("已退出：还没有挑选任何一处，没有保存挑选结果，也没有写出讲话稿", err=True)
 
 
 @click.command()
@@ -161,31 +203,45 @@ def pick(
     from ..answers import brief_for_answers
     from ..api import complete_brief, resolve_seed
     from ..picker.session import PickSession
+    from ..picker.store import Autosaver, save_target
     from ..picker.ui import run_picker
 
     out = _check_output(brief_path, output, force, reference_docx)
-    raw, library, answers, apath = _load(brief_path, skeleton_dirs, bank_dirs, not no_answers)
+    raw, library, answers, found = _load(brief_path, skeleton_dirs, bank_dirs, not no_answers)
+    saver = Autosaver(brief_path, save_target(brief_path))
     if answers is not None:
         brief, notes = brief_for_answers(raw, answers)
         session = PickSession.from_answers(brief, library, answers, seed=seed, skeleton=skeleton)
         session.messages[:0] = notes
-        click.echo(f"已读取挑选结果 {apath}，在此基础上继续挑选")
+        start = session.index + 1
+        click.echo(
+            f"已读取挑选结果 {found}（已挑定 {len(session.decided)} 处），"
+            + (f"从第 {start} 处继续挑选" if start <= len(session.steps) else "各处都已挑定")
+        )
     else:
         brief = complete_brief(raw)
         session = PickSession(brief, library, resolve_seed(brief, seed), skeleton=skeleton)
-    if not run_picker(session, input=io[0] if io else None, output=io[1] if io else None):
-        click.echo("已放弃：没有保存挑选结果，也没有写出讲话稿", err=True)
+    if saver.elsewhere:
+        click.echo(f"简报所在的文件夹不能写入，挑选结果将自动保存到 {saver.target}")
+    session.on_change = saver.save
+    try:
+        finished = run_picker(session, input=io[0] if io else None, output=io[1] if io else None)
+    except KeyboardInterrupt:
+        finished = False
+    if not finished:
+        _report_stop(session, saver)
         sys.exit(1)
-    for line in session.messages:
-        click.echo(f"提示：{line}", err=True)
+    if session.summary:
+        click.echo(f"提示：{session.summary}", err=True)
     _save_and_write(
         session.result,
         session.to_answers(),
-        apath,
+        saver.target,
         brief_path,
         out,
         force=force,
         reference_docx=reference_docx,
+        backup=saver.saves == 0,
     )
 
 
@@ -219,19 +275,20 @@ def reroll(
     from ..answers import answers_from, parse_section, replay, replay_answers, section_label, section_of
     from ..answers import reroll as reroll_section
     from ..api import complete_brief, resolve_seed
+    from ..picker.store import save_target
 
     out = _check_output(brief_path, output, force, reference_docx)
-    raw, library, answers, apath = _load(brief_path, skeleton_dirs, bank_dirs, True)
+    raw, library, answers, found = _load(brief_path, skeleton_dirs, bank_dirs, True)
+    apath = save_target(brief_path)
     if answers is not None:
-        click.echo(f"已读取挑选结果 {apath}")
+        click.echo(f"已读取挑选结果 {found}")
         base = replay_answers(raw, library, answers, seed=seed, skeleton=skeleton)
-        locked, rerolls = set(answers.locked), dict(answers.rerolls)
+        locked, picked, rerolls = set(answers.locked), set(answers.picked), dict(answers.rerolls)
     else:
         brief = complete_brief(raw)
         base = replay(brief, library, resolve_seed(brief, seed), skeleton=skeleton)
-        locked, rerolls = set(), {}
-    for line in base.mismatches:
-        click.echo(f"提示：{line}", err=True)
+        locked, picked, rerolls = set(), set(), {}
+    _echo_notes(base.summary, base.mismatches)
     section = parse_section(section_text, base.draft.point_count)
     fresh = secrets.randbelow(1_000_000) if new_seed is None else new_seed
     before = base.choices()
@@ -242,26 +299,25 @@ def reroll(
         before,
         section,
         fresh,
-        locked=locked,
+        locked=locked | picked,
         rerolls=rerolls,
         skeleton=skeleton,
         pinned_skeleton=base.draft.skeleton_id,
     )
-    for line in result.mismatches:
-        click.echo(f"提示：{line}", err=True)
+    _echo_notes(result.summary, result.mismatches)
     after = result.choices()
     paths = [p for p in after if section_of(p) == section]
     changed = sum(1 for p in paths if before.get(p) != after[p])
-    kept = sum(1 for p in paths if p in locked)
+    kept = sum(1 for p in paths if p in locked | picked)
     click.echo(
         f"已重新生成{section_label(section)}：{len(paths)} 处中 {changed} 处换了说法"
-        + (f"，锁定的 {kept} 处未动" if kept else "")
+        + (f"，挑选过或锁定的 {kept} 处未动" if kept else "")
         + f"（新种子 {fresh}），其余部分保持不变"
     )
     rerolls[section] = fresh
     _save_and_write(
         result,
-        answers_from(result, locked=locked, rerolls=rerolls),
+        answers_from(result, locked=locked, picked=picked, rerolls=rerolls),
         apath,
         brief_path,
         out,

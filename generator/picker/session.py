@@ -3,9 +3,13 @@
 A `PickSession` holds a draft and the answers that make it, and offers the moves
 a picker needs: walk the choice points in draft order, show a few candidates for
 one point, choose one, page through others, reroll a section, lock, go back,
-accept the rest, preview. Every change recomposes the whole draft through the
-pure core, so what the session shows is always what `generate` will write from
-the saved answers. The terminal UI (`ui.py`) and any future web page sit on top.
+accept the rest, preview, undo, a new draft. Every change recomposes the whole
+draft through the pure core, so what the session shows is always what `generate`
+will write from the saved answers. The terminal UI (`ui.py`) and the web page
+both sit on top and hold no picking logic of their own.
+
+A path the clerk chose (`picked`) or locked is a decision: rerolls and new drafts
+change only the untouched ones, and other paths no longer offer its idea.
 """
 
 from __future__ import annotations
@@ -22,17 +26,17 @@ from ..answers import (
     answers_from,
     replay,
     reroll,
-    section_label,
-    section_of,
 )
 from ..api import Library
 from ..bank import Candidate
 from ..brief import Brief
 from ..compose import SlotRequest, base_context
 from ..draft import Draft, Paragraph
+from ..places import section_label, section_of
 from ..templating import render
 
 PAGE_SIZE = 4  # candidates on screen at once: the current one and up to three others
+HISTORY = 50  # undo steps kept in memory
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,20 @@ def _new_seed() -> int:
     return secrets.randbelow(1_000_000)
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    """Everything a change can alter, so `undo` puts it back exactly."""
+
+    result: Replay
+    seed: int
+    locked: frozenset[str]
+    picked: frozenset[str]
+    rerolls: tuple[tuple[str, int], ...]
+    index: int
+    pinned_skeleton: str | None
+    messages: tuple[str, ...]
+
+
 class PickSession:
     """Picking state over one brief; all moves are plain methods."""
 
@@ -79,6 +97,7 @@ class PickSession:
         *,
         choices: Mapping[str, str] | None = None,
         locked: set[str] | None = None,
+        picked: set[str] | None = None,
         rerolls: Mapping[str, int] | None = None,
         skeleton: str | None = None,
         pinned_skeleton: str | None = None,
@@ -90,6 +109,9 @@ class PickSession:
         self.skeleton = skeleton
         self.pinned_skeleton = pinned_skeleton
         self.locked: set[str] = set(locked or ())
+        self.picked: set[str] = set(picked or ())
+        self.on_change: Callable[[PickSession], None] | None = None
+        self.history: list[_Snapshot] = []
         self.rerolls: dict[str, int] = dict(rerolls or {})
         self.new_seed = new_seed
         self.index = 0
@@ -107,6 +129,7 @@ class PickSession:
         )
         self._after_compose()
         self.messages = list(self.result.mismatches)
+        self.summary: str | None = self.result.summary
 
     @classmethod
     def from_answers(
@@ -118,17 +141,23 @@ class PickSession:
         seed: int | None = None,
         skeleton: str | None = None,
     ) -> PickSession:
-        """Resume picking from a saved answers file (the brief must already carry its year)."""
-        return cls(
+        """Resume picking from a saved answers file at the first undecided point.
+
+        The brief must already carry its year.
+        """
+        session = cls(
             brief,
             library,
             answers.seed if seed is None else seed,
             choices=answers.choices,
             locked=set(answers.locked),
+            picked=set(answers.picked),
             rerolls=answers.rerolls,
             skeleton=skeleton,
             pinned_skeleton=answers.skeleton,
         )
+        session.index = session.first_undecided()
+        return session
 
     # State -------------------------------------------------------------------
 
@@ -140,52 +169,48 @@ class PickSession:
     def choices(self) -> dict[str, str]:
         return self.result.choices()
 
+    @property
+    def decided(self) -> set[str]:
+        """Paths the clerk has settled: picked or locked."""
+        return self.picked | self.locked
+
     def _after_compose(self) -> None:
-        """Rebuild the step list from the draft; keep locks only on paths that still exist."""
+        """Rebuild the step list from the draft; keep locks and picks only on paths that still exist."""
+        self._labels = self.result.labels()
         self.steps = self._make_steps()
         self.locked &= set(self.result.slots)
+        self.picked &= set(self.result.slots)
         self.brief = self.result.brief
         self.pinned_skeleton = self.draft.skeleton_id
 
-    def _make_steps(self) -> list[Step]:
-        """Choice points in draft order, labelled 开头 · 第2段, 第二部分 · 标题, 第一部分 · 第3条 …"""
-        para_of: dict[str, tuple[int, int, int]] = {}  # path -> (paragraph, sentence, sentences)
-        for i, para in enumerate(self.draft.paragraphs):
-            for j, p in enumerate(para.paths):
-                para_of[p] = (i, j, len(para.paths))
-        steps: list[Step] = []
-        seen: dict[tuple[str, str], list[object]] = {}
-        for path, record in self.result.slots.items():
-            req = record.request
-            section = section_of(path)
-            where = section_label(section)
-            if req.role == "heading":
-                label = f"{where} · 标题" if path == f"{section}.heading" else f"{where} · 小标题"
-                if label.endswith("小标题"):
-                    label += str(self._count(seen, section, "小标题", path))
-            elif req.role == "announce":
-                label = f"{where} · 引导句"
-            elif req.role == "domain" and req.domain:
-                label = f"{where} · {req.domain}"
-            elif req.role in ("item", "domain"):
-                label = f"{where} · 第{self._count(seen, section, '条', path)}条"
-            else:
-                index, sentence, total = para_of.get(path, (-1, 0, 1))
-                label = f"{where} · 第{self._count(seen, section, '段', index)}段"
-                if total > 1:
-                    label += f"第{sentence + 1}句"
-            steps.append(Step(path=path, section=section, role=req.role, slot=req.slot, label=label))
-        # compose fills an announce line after its items; show them in reading order
-        order = {p: (i, j) for p, (i, j, _) in para_of.items()}
-        return sorted(steps, key=lambda s: order.get(s.path, (len(self.draft.paragraphs), 0)))
+    def label(self, path: str) -> str:
+        """How the draft names the place: 开头第2段, 第二部分标题, 第一部分“三是” …"""
+        return self._labels.get(path) or section_label(section_of(path))
 
-    @staticmethod
-    def _count(seen: dict[tuple[str, str], list[object]], section: str, kind: str, key: object) -> int:
-        """1-based ordinal of `key` among the distinct keys of this kind met so far in `section`."""
-        keys = seen.setdefault((section, kind), [])
-        if key not in keys:
-            keys.append(key)
-        return keys.index(key) + 1
+    def _make_steps(self) -> list[Step]:
+        """Choice points in reading order, one paragraph after another.
+
+        Inside a paragraph the points keep the order compose filled them in, not the
+        order their sentences happen to read in: a sentence that leads into a list
+        moves to the end of its paragraph, and the walk must not move with it.
+        """
+        para_of: dict[str, int] = {}
+        for i, para in enumerate(self.draft.paragraphs):
+            for p in para.paths:
+                para_of.setdefault(p, i)
+        filled = {p: k for k, p in enumerate(self.result.slots)}
+        steps = [
+            Step(
+                path=path,
+                section=section_of(path),
+                role=record.request.role,
+                slot=record.request.slot,
+                label=self.label(path),
+            )
+            for path, record in self.result.slots.items()
+        ]
+        end = len(self.draft.paragraphs)
+        return sorted(steps, key=lambda s: (para_of.get(s.path, end), filled[s.path]))
 
     def outline(self) -> list[SectionOutline]:
         """Sections in draft order (开头, 第一部分 …, 结尾) with their choice points."""
@@ -204,6 +229,19 @@ class PickSession:
                 return s
         raise KeyError(path)
 
+    def next_undecided(self) -> Step | None:
+        """The first step after the current one that is neither picked nor locked."""
+        decided = self.decided
+        for step in self.steps[self.index + 1 :]:
+            if step.path not in decided:
+                return step
+        return None
+
+    def first_undecided(self) -> int:
+        """Index of the first step not yet decided (len(steps) when all are)."""
+        decided = self.decided
+        return next((i for i, s in enumerate(self.steps) if s.path not in decided), len(self.steps))
+
     def _path(self, path: str | None) -> str:
         if path is not None:
             self.step(path)
@@ -216,14 +254,15 @@ class PickSession:
     # Candidates ----------------------------------------------------------------
 
     def candidates(self, path: str | None = None) -> list[Candidate]:
-        """What can fill `path` now: the pool compose offered, minus entries locked elsewhere.
+        """What can fill `path` now: the pool compose offered, minus ideas decided elsewhere.
 
         The current choice comes first; the others are spread over entries so that
         one screen shows different ideas before different wordings of one idea.
         """
         path = self._path(path)
         record = self.result.slots[path]
-        held = {self.choices[p].split("/", 1)[0] for p in self.locked if p != path and p in self.choices}
+        choices = self.choices
+        held = {choices[p].split("/", 1)[0] for p in self.decided if p != path and p in choices}
         pool = [c for c in record.pool if c.entry_id not in held or c.id == record.chosen]
         current = [c for c in pool if c.id == record.chosen]
         by_entry: dict[str, list[Candidate]] = {}
@@ -286,59 +325,93 @@ class PickSession:
 
     # Moves -----------------------------------------------------------------------
 
+    def _snapshot(self) -> _Snapshot:
+        return _Snapshot(
+            result=self.result,
+            seed=self.seed,
+            locked=frozenset(self.locked),
+            picked=frozenset(self.picked),
+            rerolls=tuple(self.rerolls.items()),
+            index=self.index,
+            pinned_skeleton=self.pinned_skeleton,
+            messages=tuple(self.messages),
+        )
+
+    def _remember(self) -> None:
+        self.history.append(self._snapshot())
+        del self.history[:-HISTORY]
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change(self)
+
     def _recompose(self, result: Replay) -> None:
         self.result = result
         self._after_compose()
         self.messages = list(result.mismatches)
 
+    def _replay(self, choices: Mapping[str, str]) -> Replay:
+        return replay(
+            self.brief,
+            self.library,
+            self.seed,
+            choices,
+            skeleton=self.skeleton,
+            pinned_skeleton=self.pinned_skeleton,
+            rerolls=self.rerolls,
+        )
+
     def choose(self, path: str, variant_id: str) -> None:
-        """Put `variant_id` at `path`; everything else stays where it can."""
+        """Put `variant_id` at `path` and mark it picked; everything else stays where it can."""
         allowed = {c.id for c in self.candidates(path)}
         if variant_id not in allowed:
-            raise ValueError(f"{variant_id} 不能用在 {path}")
-        choices = {**self.choices, path: variant_id}
-        self._recompose(
-            replay(
-                self.brief,
-                self.library,
-                self.seed,
-                choices,
-                skeleton=self.skeleton,
-                pinned_skeleton=self.pinned_skeleton,
-                rerolls=self.rerolls,
-            )
-        )
+            raise ValueError("这个说法不能用在这里")
+        if path in self.picked and variant_id == self.choices.get(path):
+            return
+        self._remember()
+        if variant_id != self.choices.get(path):
+            self._recompose(self._replay({**self.choices, path: variant_id}))
+        self.picked.add(path)
         self.pages.pop(path, None)
+        self._changed()
 
     def choose_option(self, number: int) -> None:
-        """Take the numbered option at the current point and move on."""
+        """Take the numbered option at the current point and move on to the next undecided one."""
         step = self.current
         if step is None:
             raise IndexError("已经看完全部选择点")
         options = self.options(step.path)
         if not 1 <= number <= len(options):
             raise ValueError(f"没有第 {number} 项")
-        if not options[number - 1].current:
-            self.choose(step.path, options[number - 1].candidate.id)
+        self.choose(step.path, options[number - 1].candidate.id)
         self._move_after(step.path)
 
     def _move_after(self, path: str) -> None:
         paths = [s.path for s in self.steps]
-        self.index = paths.index(path) + 1 if path in paths else self.index + 1
-        self.index = min(self.index, len(self.steps))
+        if path in paths:
+            self.index = paths.index(path)
+        nxt = self.next_undecided()
+        self.index = self.steps.index(nxt) if nxt is not None else len(self.steps)
 
     def lock(self, path: str | None = None, on: bool | None = None) -> bool:
         """Toggle (or set) the lock on `path`; locked paths survive rerolls. Returns the new state."""
         path = self._path(path)
         state = (path not in self.locked) if on is None else on
+        if state == (path in self.locked):
+            return state
+        self._remember()
         if state:
             self.locked.add(path)
         else:
             self.locked.discard(path)
+        self._changed()
         return state
 
     def reroll_section(self, section: str | None = None, seed: int | None = None) -> int:
-        """Fresh choices for every unlocked point of `section` (default: the current one)."""
+        """Fresh choices for every untouched point of `section` (default: the current one).
+
+        Locked and picked points stay as they are.
+        """
         if section is None:
             step = self.current
             if step is None:
@@ -346,6 +419,7 @@ class PickSession:
             section = step.section
         here = self.current.path if self.current else None
         new = self.new_seed() if seed is None else seed
+        self._remember()
         self.rerolls[section] = new
         self._recompose(
             reroll(
@@ -355,7 +429,7 @@ class PickSession:
                 self.choices,
                 section,
                 new,
-                locked=self.locked,
+                locked=self.decided,
                 rerolls=self.rerolls,
                 skeleton=self.skeleton,
                 pinned_skeleton=self.pinned_skeleton,
@@ -366,7 +440,42 @@ class PickSession:
                 self.pages.pop(step.path, None)
         if here is not None:
             self.goto(here)
+        self._changed()
         return new
+
+    def new_draft(self, seed: int | None = None) -> int:
+        """换一稿: a new seed for the whole draft; locked and picked points stay as they are."""
+        new = self.new_seed() if seed is None else seed
+        here = self.current.path if self.current else None
+        keep = {p: v for p, v in self.choices.items() if p in self.decided}
+        self._remember()
+        self.seed = new
+        self.rerolls = {}
+        self._recompose(self._replay(keep))
+        self.pages.clear()
+        if here is not None:
+            self.goto(here)
+        self._changed()
+        return new
+
+    def undo(self) -> bool:
+        """Put back the state before the last change; False when there is nothing to undo."""
+        if not self.history:
+            return False
+        snap = self.history.pop()
+        self.result = snap.result
+        self.seed = snap.seed
+        self.rerolls = dict(snap.rerolls)
+        self.pinned_skeleton = snap.pinned_skeleton
+        self._after_compose()
+        self.locked = set(snap.locked)
+        self.picked = set(snap.picked)
+        self.messages = list(snap.messages)
+        self.index = min(snap.index, len(self.steps))
+        self.finished = False
+        self.pages.clear()
+        self._changed()
+        return True
 
     def goto(self, path: str) -> None:
         paths = [s.path for s in self.steps]
@@ -427,4 +536,4 @@ class PickSession:
         return list(self.draft.paragraphs)
 
     def to_answers(self) -> Answers:
-        return answers_from(self.result, locked=self.locked, rerolls=self.rerolls)
+        return answers_from(self.result, locked=self.locked, picked=self.picked, rerolls=self.rerolls)
