@@ -3,8 +3,13 @@
 Prints a table and writes benchmarks/results/latest.json. Targets are checked
 here, not in timed tests: compose under 20 ms median; .docx render within 3x a
 floor (python-docx writing the same paragraphs with no styling); cold start of
-`speechdraft generate` to .docx under 1 s; mean identical-sentence share
-between two drafts of one brief at most 25%.
+`speechdraft generate` to .docx under 1 s; a pick in the picker, with its autosave,
+under 250 ms; mean identical-sentence share between two drafts of one brief at most
+25%; on the web page (`speechdraft serve`), one swap or reroll answered under 100 ms
+on the server and the first page under 1 s after the server is up. `--web-only`
+runs just the web part. `speechdraft lint` and `speechdraft
+analyze` on a 1 MB speech (as lines, as one copied line, and broken into short
+lines with no punctuation) under 5 s each. `--readers` runs only that last part.
 """
 
 from __future__ import annotations
@@ -39,12 +44,17 @@ TARGETS = {
     "docx_vs_floor": 3.0,
     "cold_start_s": 1.0,
     "mean_share": 0.25,
+    "web_move_ms": 100.0,
+    "web_first_page_s": 1.0,
     "within_brief": 0.10,
     "cross_mean": 0.08,
     "cross_max": 0.15,
     "vs_floor": 2.0,
     "bank_warm_ms": 20.0,
+    "pick_ms": 250.0,
+    "reader_1mb_s": 5.0,
 }
+READER_BYTES = 1_000_000
 
 
 def _cross_brief(library: Library, briefs: dict, n_seeds: int) -> list[dict]:
@@ -72,6 +82,32 @@ def _cross_brief(library: Library, briefs: dict, n_seeds: int) -> list[dict]:
                 }
             )
     return rows
+
+
+def _picker(library: Library, brief_path: Path, n: int) -> dict[str, float]:
+    """One key press in the picker: a pick (the whole draft recomposed) plus its autosave, and an undo."""
+    from generator.picker.session import PickSession
+    from generator.picker.store import Autosaver
+
+    brief = complete_brief(load_brief(brief_path))
+    with tempfile.TemporaryDirectory() as tmp:
+        session = PickSession(brief, library, 1)
+        session.on_change = Autosaver(brief_path, Path(tmp) / "b.answers.yaml").save
+        picks, undos = [], []
+        for _ in range(n):
+            if session.current is None:
+                session.goto(session.steps[0].path)
+            t = time.perf_counter()
+            session.choose_option(min(2, len(session.options())))
+            picks.append((time.perf_counter() - t) * 1000)
+        for _ in range(n):
+            t = time.perf_counter()
+            session.undo()
+            undos.append((time.perf_counter() - t) * 1000)
+    return {
+        "pick_and_save_ms": round(statistics.median(picks), 1),
+        "undo_ms": round(statistics.median(undos), 2),
+    }
 
 
 def _median_ms(fn, n: int) -> float:
@@ -184,10 +220,166 @@ def _importtime(brief: Path, top: int = 8) -> list[tuple[str, float]]:
     return sorted(rows, key=lambda r: -r[1])[:top]
 
 
+def web_timings(brief_path: Path, reps: int) -> dict[str, float]:
+    """Server time of each page move (median ms, Flask test client), and the first real page load."""
+    from generator.web.app import create_app
+    from generator.web.state import Workspace
+    from generator.web.view import _checks as view_checks
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workspace = Workspace(Library.load(), Path(tmp) / "web")
+        workspace.open(load_brief(brief_path))
+        app = create_app(workspace)
+        client = app.test_client()
+        base, hx = "http://127.0.0.1:8765", {"HX-Request": "true", "X-CSRF-Token": workspace.secret()}
+        session = workspace.session
+        assert session is not None
+        paths = [s.path for s in session.steps]
+        sections = session.draft.sections()
+        counter = iter(range(10**6))
+
+        def swap() -> None:
+            path = paths[next(counter) % len(paths)]
+            variant = workspace.session.candidates(path)[-1].id  # type: ignore[union-attr]
+            r = client.post("/choose", data={"path": path, "variant": variant}, headers=hx, base_url=base)
+            assert r.status_code == 200, r.text
+
+        def move(url: str, data: dict[str, str] | None = None) -> None:
+            r = client.post(url, data=data or {}, headers=hx, base_url=base)
+            assert r.status_code == 200, r.text
+
+        out = {
+            "swap_ms": _median_ms(swap, reps),
+            "slot_ms": _median_ms(
+                lambda: client.get(f"/slot?path={paths[3]}", headers=hx, base_url=base), reps
+            ),
+            "reroll_ms": _median_ms(lambda: move("/reroll", {"section": sections[next(counter) % 3]}), reps),
+            "lock_ms": _median_ms(lambda: move("/lock", {"path": paths[1]}), reps),
+            "new_draft_ms": _median_ms(lambda: move("/new"), reps),
+            "undo_ms": _median_ms(lambda: move("/undo"), reps),
+            "page_ms": _median_ms(lambda: client.get("/", base_url=base), reps),
+            "checks_ms": _median_ms(
+                lambda: (view_checks.cache_clear(), client.get("/checks", headers=hx, base_url=base)), reps
+            ),
+        }
+    out["first_page_s"] = _first_page(brief_path)
+    return {k: round(v, 3 if k.endswith("_s") else 1) for k, v in out.items()}
+
+
+def _first_page(brief_path: Path) -> float:
+    """Start `speechdraft serve BRIEF`, wait until it accepts connections, then time the first GET /."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "SPEECHDRAFT_DATA_DIR": tmp}
+        cmd = [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "serve",
+            str(brief_path),
+            "--no-browser",
+            "--port",
+            str(port),
+        ]
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.02)
+            t = time.perf_counter()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+                r.read()
+            return time.perf_counter() - t
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def _print_web(web: dict[str, float]) -> None:
+    print("\n| web page (server side) | median ms |\n|---|---:|")
+    for key, label in (
+        ("swap_ms", "swap a wording (POST /choose)"),
+        ("slot_ms", "show alternatives (GET /slot)"),
+        ("reroll_ms", "重抽本部分 (POST /reroll)"),
+        ("lock_ms", "锁定 (POST /lock)"),
+        ("new_draft_ms", "换一稿 (POST /new)"),
+        ("undo_ms", "撤销 (POST /undo)"),
+        ("page_ms", "whole page (GET /)"),
+        ("checks_ms", "check line, fetched after each change (GET /checks)"),
+    ):
+        print(f"| {label} | {web[key]} |")
+    print(f"first page after `speechdraft serve` is up: {web['first_page_s']} s")
+
+
+def _megabyte_speeches(library: Library, briefs: dict) -> dict[str, str]:
+    """1 MB of speech text in three shapes: many drafts one after another (near repeats galore),
+    the same on a single line (a copied page), and short broken lines with no punctuation at all."""
+    parts, size, seed = [], 0, 0
+    briefs_list = list(briefs.values())
+    while size < READER_BYTES:
+        brief = briefs_list[seed % len(briefs_list)]
+        skeletons = [s for s in library.skeletons.values() if fits(brief, s)]
+        text = render_txt(compose(brief, library.bank, skeletons[seed % len(skeletons)], random.Random(seed)))
+        parts.append(text)
+        size += len(text.encode("utf-8"))
+        seed += 1
+    lines = "\n".join(parts)
+    bare = re.sub(r"[^\u4e00-\u9fff]", "", lines)
+    return {
+        "lines": lines,
+        "one line": lines.replace("\n", ""),
+        "broken, no punctuation": "\n".join(bare[i : i + 12] for i in range(0, len(bare), 12)),
+    }
+
+
+def _readers(library: Library, briefs: dict) -> list[dict[str, object]]:
+    """Wall time of `speechdraft lint` and `speechdraft analyze` (read, clean, outline, checks) on 1 MB."""
+    from click.testing import CliRunner
+
+    from generator.cli import main as cli
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for shape, text in _megabyte_speeches(library, briefs).items():
+            path = Path(tmp) / "speech.txt"
+            path.write_text(text, "utf-8")
+            for command in (["lint", str(path), "--year", "2026"], ["analyze", str(path)]):
+                t = time.perf_counter()
+                result = CliRunner().invoke(cli, command)
+                elapsed = time.perf_counter() - t
+                if result.exception and not isinstance(result.exception, SystemExit):
+                    raise SystemExit(f"{command[0]} failed on {shape}: {result.exception!r}")
+                rows.append(
+                    {
+                        "command": command[0],
+                        "shape": shape,
+                        "bytes": len(text.encode("utf-8")),
+                        "seconds": round(elapsed, 2),
+                    }
+                )
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    ap.add_argument(
+        "--web-only", action="store_true", help="only the web page timings (not written to latest.json)"
+    )
+    ap.add_argument("--readers", action="store_true", help="only lint/analyze on 1 MB speeches")
     args = ap.parse_args()
+    if args.web_only:
+        _print_web(web_timings(sorted((ROOT / "examples").glob("*.yaml"))[0], 10 if args.quick else 50))
+        return
     n_seeds = 10 if args.quick else 50
     n_compose = 20 if args.quick else 100
     library = Library.load()
@@ -198,6 +390,12 @@ def main() -> None:
         "python": platform.python_version(),
         "date": time.strftime("%Y-%m-%d"),
     }
+    readers = _readers(library, briefs)
+    readers_ok = all(float(r["seconds"]) < TARGETS["reader_1mb_s"] for r in readers)  # type: ignore[arg-type]
+    if args.readers:
+        _print_readers(readers, readers_ok)
+        return
+    result["readers"] = readers
     # Compose, per skeleton (each with every example brief it fits).
     compose_rows = []
     for skel in library.skeletons.values():
@@ -244,7 +442,11 @@ def main() -> None:
         "bank_load_no_cache_ms": round(bank_cold, 1),
         "bank_load_warm_cache_ms": round(bank_warm, 1),
     }
+    result["picker"] = _picker(library, examples[0], 10 if args.quick else 30)
     result["importtime_top"] = [{"module": m, "ms": round(ms, 1)} for m, ms in _importtime(examples[0])]
+    # The web page.
+    web = web_timings(examples[0], 10 if args.quick else 50)
+    result["web"] = web
     # Variety.
     variety = []
     for bname, b in briefs.items():
@@ -279,8 +481,15 @@ def main() -> None:
         "cold start under 1 s": cold < TARGETS["cold_start_s"],
         "cold start within 2x the import floor": cold / floor <= TARGETS["vs_floor"],
         "bank load with a warm cache under 20 ms": bank_warm < TARGETS["bank_warm_ms"],
+        "a pick with its autosave under 250 ms": result["picker"]["pick_and_save_ms"] < TARGETS["pick_ms"],
         "mean identical-sentence share <= 25%": worst_share <= TARGETS["mean_share"],
         "no duplicate sentence inside any draft": all(v["duplicate_sentences"] == 0 for v in variety),
+        "web swap/reroll under 100 ms on the server": max(
+            web["swap_ms"], web["reroll_ms"], web["new_draft_ms"]
+        )
+        < TARGETS["web_move_ms"],
+        "web first page under 1 s after start": web["first_page_s"] < TARGETS["web_first_page_s"],
+        "lint and analyze of 1 MB under 5 s": readers_ok,
         "within one brief: mean share <= 10% (no 雷同)": worst_share <= TARGETS["within_brief"],
         "across briefs: mean share <= 8%": all(
             c["mean_share"] <= TARGETS["cross_mean"] for c in result["cross_brief"]
@@ -316,9 +525,12 @@ def _print(r: dict) -> None:
         f"bank + skeletons load: {cs['bank_load_no_cache_ms']} ms without the cache, "
         f"{cs['bank_load_warm_cache_ms']} ms with a warm one"
     )
+    pk = r["picker"]
+    print(f"picker: a pick with its autosave {pk['pick_and_save_ms']} ms, an undo {pk['undo_ms']} ms")
     print(
         "import time, top offenders: " + ", ".join(f"{x['module']} {x['ms']} ms" for x in r["importtime_top"])
     )
+    _print_web(r["web"])
     print("\n| brief | skeleton | seeds | mean share | max share | distinct | dup. sentences |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for v in r["variety"]:
@@ -326,12 +538,21 @@ def _print(r: dict) -> None:
             f"| {v['brief']} | {v['skeleton']} | {v['seeds']} | {v['mean_share']:.1%} | {v['max_share']:.1%} "
             f"| {v['distinct']} | {v['duplicate_sentences']} |"
         )
+    _print_readers(r["readers"], None)
     print("\n| skeleton | two briefs | mean share | max pair |\n|---|---|---:|---:|")
     for c in r["cross_brief"]:
         print(f"| {c['skeleton']} | {c['briefs']} | {c['mean_share']:.1%} | {c['max_share']:.1%} |")
     print("\ntargets:")
     for k, ok in r["targets"].items():
         print(f"  [{'ok' if ok else 'MISSED'}] {k}")
+
+
+def _print_readers(rows: list[dict], ok: bool | None) -> None:
+    print("\n| command | 1 MB speech | bytes | seconds |\n|---|---|---:|---:|")
+    for row in rows:
+        print(f"| {row['command']} | {row['shape']} | {row['bytes']} | {row['seconds']} |")
+    if ok is not None:
+        print(f"\n  [{'ok' if ok else 'MISSED'}] lint and analyze of 1 MB under 5 s")
 
 
 if __name__ == "__main__":

@@ -13,21 +13,18 @@ Everything here is plain data and pure functions except `load_answers` and
 
 from __future__ import annotations
 
-import contextlib
-import os
 import random
 import re
-import shutil
-import tempfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from .answersfile import dump_answers
 from .api import Library
+from .atomic import write_text_atomic
 from .bank import Candidate, PhraseBank, fit_for
 from .brief import Brief
 from .compose import SlotRequest, base_context, compose, random_chooser
@@ -43,14 +40,6 @@ ANSWERS_SUFFIX = ".answers.yaml"
 PATH_RE = re.compile(r"^(?:opening|closing|point[1-9])(?:\.(?:heading|announce|\d{1,3}))+$")
 VARIANT_RE = re.compile(r"^[A-Za-z0-9_\-.]+/[A-Za-z0-9_\-.]+$")
 SECTION_RE = re.compile(r"^(?:opening|closing|point[1-9])$")
-
-HEADER = """\
-# speechdraft 挑选结果：由 speechdraft pick / reroll 写入，speechdraft generate 会自动读取（--no-answers 忽略）。
-# 简报：{brief}
-# skeleton/seed/year：挑选时的骨架、种子和年份；choices：每一处（路径）选用的说法 id（条目 id/变体 id）；
-# locked：锁定的路径；picked：亲自挑选过的路径（两者在重抽时都保持不变）；rerolls：重新生成过的部分及其新种子。
-# 删除 choices 中的某一行，该处就按种子重新随机选择；简报改动后不再适合的选择会逐条报告。
-"""
 
 
 class Answers(BaseModel):
@@ -175,8 +164,9 @@ class AnswersChooser:
         """The recorded run whose choices are the draft's."""
         taken = {p: c.variant_id for p, c in draft.choices.items()}
         for run in reversed(self.runs):
-            if {p: r.chosen for p, r in run.items()} == taken:
-                return run
+            # compose may ask for a path and then drop it (a list that stops early): not in the draft
+            if all(p in run and run[p].chosen == v for p, v in taken.items()):
+                return {p: r for p, r in run.items() if p in taken}
         return {}
 
 
@@ -250,11 +240,13 @@ def replay(
     if changed_skeleton:
         result.summary = f"骨架改为“{skel.name}”；{total} 处挑选中 {kept} 处保留"
     elif kept < total:
-        result.summary = f"{total} 处挑选中 {kept} 处保留，{total - kept} 处已换"
+        result.summary = f"{total} 处挑选中 {kept} 处保留，{total - kept} 处不再适用"
     return result
 
 
-def variant_words(bank: PhraseBank, variant_id: str, request: SlotRequest, brief: Brief, draft: Draft) -> str:
+def variant_words(
+    bank: PhraseBank, variant_id: str, request: SlotRequest, brief: Brief, draft: Draft, limit: int = 16
+) -> str:
     """The first words of a variant as it would read at `request` (its head when it has one)."""
     cand = bank.variant(variant_id)
     if cand is None:
@@ -264,7 +256,7 @@ def variant_words(bank: PhraseBank, variant_id: str, request: SlotRequest, brief
         words = render(cand.head, ctx) if cand.head else render(cand.text, ctx)
     except jinja2.TemplateError:
         words = cand.head or cand.text
-    return shorten(words)
+    return shorten(words, limit)
 
 
 def explain_mismatches(choices: Mapping[str, str], result: Replay, bank: PhraseBank) -> tuple[list[str], int]:
@@ -328,6 +320,14 @@ def _why(
         where = section_label(section_of(path))
         return f"与{labels[other].removeprefix(where) if section_of(other) == section_of(path) else labels[other]}意思重复"
     return "与前文重复"
+
+
+def report_lines(result: Replay, limit: int = 5) -> list[str]:
+    """What to tell a clerk after replaying answers: the summary line, then at most `limit` details."""
+    lines = ([result.summary] if result.summary else []) + result.mismatches[:limit]
+    if len(result.mismatches) > limit:
+        lines.append(f"另有 {len(result.mismatches) - limit} 处挑选不再适用，用 speechdraft pick 可逐处查看")
+    return lines
 
 
 def brief_for_answers(brief: Brief, answers: Answers) -> tuple[Brief, list[str]]:
@@ -457,57 +457,33 @@ def load_answers(path: Path) -> Answers:
     return answers
 
 
-def dump_answers(answers: Answers, brief_name: str = "", previous: str | None = None) -> str:
-    data = {
-        "version": answers.version,
-        "skeleton": answers.skeleton,
-        "seed": answers.seed,
-        "year": answers.year,
-        "choices": dict(answers.choices),
-        "locked": list(answers.locked),
-        "picked": list(answers.picked),
-        "rerolls": dict(answers.rerolls),
-    }
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
-    return HEADER.format(brief=brief_name or "（未记录）") + body
+def answer_notes(result: Replay, bank: PhraseBank) -> dict[str, str]:
+    """For each path of the draft: where it is and its first words, for the comment beside its id."""
+    labels = result.labels()
+    notes: dict[str, str] = {}
+    for path, record in result.slots.items():
+        words = variant_words(bank, record.chosen, record.request, result.brief, result.draft, limit=24)
+        notes[path] = f"{labels.get(path, path)}：{words}" if words else labels.get(path, "")
+    return notes
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def save_answers(path: Path, answers: Answers, brief_name: str = "", *, backup: bool = True) -> None:
+def save_answers(
+    path: Path,
+    answers: Answers,
+    brief_name: str = "",
+    *,
+    backup: bool = True,
+    notes: Mapping[str, str] | None = None,
+    skeleton_name: str = "",
+) -> None:
     """Replace the answers file in one rename, with the mode the umask gives.
 
     With `backup` the previous version stays as NAME.bak. The clerk's own comments
-    in the previous version are carried over.
+    in the previous version are carried over; `notes` say beside each id what it is.
     """
-    parent = path.parent if str(path.parent) else Path(".")
     try:
         old = path.read_text("utf-8") if path.is_file() else None
     except (OSError, UnicodeDecodeError):
         old = None
-    text = dump_answers(answers, brief_name, previous=old)
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
-    except OSError as exc:
-        raise UserError(f"无法写入挑选结果（{exc.strerror}）", file=str(path)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, 0o666 & ~_umask())
-        if backup and path.is_file():
-            shutil.copyfile(path, path.with_name(path.name + ".bak"))
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise UserError(f"无法写入挑选结果（{exc.strerror}）", file=str(path)) from None
-        raise
+    text = dump_answers(answers, brief_name, notes=notes, skeleton_name=skeleton_name, previous=old)
+    write_text_atomic(path, text, backup=backup, what="挑选结果")

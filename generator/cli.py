@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "analyze": "generator.commands.analyze:analyze",
     "pick": "generator.commands.pick:pick",
     "reroll": "generator.commands.pick:reroll",
+    "serve": "generator.commands.serve:serve",
 }
 
 

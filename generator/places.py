@@ -64,6 +64,21 @@ def _numbered_marker(text: str, number: int) -> str:
     return ""
 
 
+_INLINE_RE = re.compile(rf"[{_CN}]+[是要](?=[^{_CN}])|首先|其次|再次|最后")
+
+
+def _run_marker(text: str, paths: tuple[str, ...], path: str, number: int) -> str:
+    """The marker of `path` in a list run together in one paragraph (一是……二是……三是……).
+
+    The clerk's own facts lead the list without paths, so the k-th path has the
+    k-th of the last len(paths) markers.
+    """
+    marks = _INLINE_RE.findall(text)
+    if len(marks) >= len(paths):
+        return marks[len(marks) - len(paths) + paths.index(path)]
+    return _numbered_marker(text, number)
+
+
 def place_labels(draft: Draft, roles: Mapping[str, Role]) -> dict[str, str]:
     """A label for every path in `roles`, as a clerk reading the draft would say it."""
     sub_heading: dict[str, str] = {}  # sub-section prefix ("point2.0.0") -> its marker, e.g. （一）
@@ -137,7 +152,9 @@ def _item_label(draft: Draft, path: str, role: Role, here: str) -> str:
     for para in draft.paragraphs:
         if path not in para.paths:
             continue
-        mark = _marker(para.text) if len(para.paths) == 1 else _numbered_marker(para.text, number)
+        mark = (
+            _marker(para.text) if len(para.paths) == 1 else _run_marker(para.text, para.paths, path, number)
+        )
         if mark:
             break
     if mark:

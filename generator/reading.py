@@ -1,7 +1,9 @@
 """Reading any speech (.txt, .md, .docx) as a list of paragraphs.
 
 `lint` and `analyze` work on speeches speechdraft did not write, so this
-accepts what offices have: UTF-8 or GB18030 text, Markdown, Word files.
+accepts what offices have: UTF-8 or GB18030 text, Markdown, Word files. Both
+commands read through `read_speech`: decode, then `cleaning.clean` (site
+noise removed, paragraphs restored), so they see the same paragraphs.
 """
 
 from __future__ import annotations
@@ -9,9 +11,13 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import UserError
 from .yamlio import MAX_INPUT_BYTES
+
+if TYPE_CHECKING:
+    from .cleaning import Cleaned
 
 SUFFIXES = (".txt", ".md", ".docx")
 
@@ -65,12 +71,19 @@ def read_text(path: Path) -> str:
     return decode_text(raw, str(path))
 
 
-def read_paragraphs(path: Path) -> list[str]:
-    """Non-empty paragraphs of a speech, in order, stripped of Markdown markup."""
-    lines = read_text(path).splitlines()
+def read_speech(path: Path) -> Cleaned:
+    """The speech as both readers see it: decoded, cleaned, paragraphs restored (with source lines)."""
+    from .cleaning import clean
+
+    text = read_text(path)
     if path.suffix.lower() == ".md":
-        lines = [markdown_to_text(line) for line in lines]
-    return [line.strip() for line in lines if line.strip()]
+        text = "\n".join(markdown_to_text(line) for line in text.splitlines())
+    return clean(text)
+
+
+def read_paragraphs(path: Path) -> list[str]:
+    """The restored paragraphs of a speech, in order (see `read_speech`)."""
+    return read_speech(path).paragraphs
 
 
 def _docx_paragraphs(path: Path, raw: bytes) -> list[str]:

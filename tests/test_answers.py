@@ -255,7 +255,9 @@ def test_a_removed_variant_is_reported_and_the_rest_kept(lib):
     assert not ID_IN_TEXT.search(line), "a clerk reads places and words, never ids"
     new_text = render_txt(again.draft).splitlines()[-1]
     assert line.endswith("已换成“" + new_text[:16] + "……”")
-    assert again.summary == f"{len(picked.choices())} 处挑选中 {len(picked.choices()) - 1} 处保留，1 处已换"
+    assert (
+        again.summary == f"{len(picked.choices())} 处挑选中 {len(picked.choices()) - 1} 处保留，1 处不再适用"
+    )
     same = [p for p in picked.choices() if p != gone_path]
     assert all(again.choices()[p] == picked.choices()[p] for p in same)
 
@@ -429,5 +431,80 @@ def test_generate_reports_picks_a_changed_brief_cannot_keep(tmp_path):
     brief.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     result = cli("generate", brief, "-o", tmp_path / "b.txt", *opts)
     assert result.exit_code == 0, result.output
-    lines = [s for s in result.output.splitlines() if s.startswith("挑选结果不适用：")]
-    assert lines == ["挑选结果不适用：第四部分：修改后的讲话稿没有这一部分，其中 2 处挑选未使用"]
+    lines = [s for s in result.output.splitlines() if s.startswith("挑选结果：")]
+    total = len(load_answers(tmp_path / "brief.answers.yaml").choices)
+    assert lines == [
+        f"挑选结果：{total} 处挑选中 {total - 2} 处保留，2 处不再适用",
+        "挑选结果：第四部分：修改后的讲话稿没有这一部分，其中 2 处挑选未使用",
+    ]
+
+
+# The answers file as a clerk reads it --------------------------------------------------------
+
+
+def test_the_answers_file_shows_each_choice_in_words_and_keeps_a_clerks_notes(tmp_path, lib):
+    from generator.answers import answer_notes
+
+    result = replay(make_brief(), lib, 3)
+    answers = answers_from(result, locked=["point1.0"], picked=["opening.0", "point1.0"])
+    notes = answer_notes(result, lib.bank)
+    path = tmp_path / "brief.answers.yaml"
+    save_answers(path, answers, "brief.yaml", notes=notes, skeleton_name="挑选测试")
+    text = path.read_text("utf-8")
+    first_item = next(line for line in text.splitlines() if line.startswith("  point1.1.0:"))
+    assert first_item.startswith(f"  point1.1.0: {result.choices()['point1.1.0']}  #= 第一部分“一是”：把握")
+    assert "skeleton: pick-test  #= 挑选测试" in text
+    assert load_answers(path) == answers
+    # a clerk adds notes of their own: above a key, at a line's end, and at the end of the file
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  point1.1.0:"))
+    lines.insert(at, "  # 这一条是领导圈定的，别动")
+    lines = [line + "  # 二稿再议" if line.startswith("  opening.0:") else line for line in lines]
+    lines.append("# 2026年4月 办公室 小王")
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    new = replay(make_brief(), lib, 3, {**result.choices(), "closing.0": lib.bank.slot("pk.close.a")[-1].id})
+    save_answers(
+        path, answers_from(new, picked=["opening.0"]), "brief.yaml", notes=answer_notes(new, lib.bank)
+    )
+    again = path.read_text("utf-8")
+    kept = again.splitlines()
+    at = next(i for i, line in enumerate(kept) if line.startswith("  point1.1.0:"))
+    assert kept[at - 1] == "# 这一条是领导圈定的，别动"
+    opening = next(line for line in kept if line.startswith("  opening.0:"))
+    assert opening.endswith("  # 二稿再议") and "#= 开头第1段：" in opening
+    assert kept[-1] == "# 2026年4月 办公室 小王"
+    closing = next(line for line in kept if line.startswith("  closing.0:"))
+    assert closing.startswith(f"  closing.0: {new.choices()['closing.0']}  #= 结尾第1段：")
+    assert load_answers(path).choices == new.choices()
+    assert again.count("# 二稿再议") == 1 and again.count("别动") == 1
+    # saving twice changes nothing
+    save_answers(
+        path, answers_from(new, picked=["opening.0"]), "brief.yaml", notes=answer_notes(new, lib.bank)
+    )
+    assert path.read_text("utf-8") == again
+
+
+def test_answers_are_written_with_the_umasks_mode_and_never_half(tmp_path, lib, monkeypatch):
+    import os
+
+    from generator import atomic
+
+    answers = answers_from(replay(make_brief(), lib, 3))
+    path = tmp_path / "sub" / "brief.answers.yaml"
+    old = os.umask(0o027)
+    try:
+        save_answers(path, answers, "brief.yaml")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o640
+    before = path.read_bytes()
+
+    def broken(*a, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic.os, "replace", broken)
+    with pytest.raises(KeyboardInterrupt):
+        save_answers(path, answers_from(replay(make_brief(), lib, 4)), "brief.yaml")
+    assert path.read_bytes() == before
+    left = sorted(p.name for p in path.parent.iterdir())
+    assert left == [path.name, path.name + ".bak"], "no temporary file is left behind"

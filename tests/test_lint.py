@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from conftest import SHARED
 
@@ -188,3 +190,105 @@ def test_generate_prints_the_check_summary(tmp_path):
     assert res.exit_code == 0, res.output
     assert "检查：" in res.output
     assert out.read_text("utf-8").startswith("在")
+
+
+CORPUS = Path(__file__).with_name("corpus")
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in CORPUS.glob("*.txt")))
+def test_corpus_lint_finds_what_was_planted_and_nothing_else(name):
+    from generator.reading import read_speech
+
+    want = yaml.safe_load((CORPUS / f"{name}.yaml").read_text("utf-8"))["lint"]
+    speech = read_speech(CORPUS / f"{name}.txt")
+    report = lint_paragraphs(speech.paragraphs, year=want["year"], lines=speech.lines)
+    found = [f for f in report.findings if f.level != "info"]
+    planted = want["problems"]
+    for f in found:
+        assert any(p["code"] == f.code and p["text"] in f.excerpt for p in planted), (
+            f"false positive: {f.format()}"
+        )
+    for p in planted:
+        assert any(p["code"] == f.code and p["text"] in f.excerpt for f in found), f"missed: {p}"
+
+
+def test_lint_reads_as_analyze_does_and_names_source_lines(tmp_path):
+    path = tmp_path / "s.txt"
+    path.write_text(CLEAN.replace("要盘活闲置资源", "要抓好党的十\n九大精神的学习，盘活闲置资源"), "utf-8")
+    res = CliRunner().invoke(main, ["lint", str(path), "--year", "2026", "--format", "json"])
+    data = json.loads(res.output)
+    terms = [f for f in data["findings"] if f["code"] == "outdated-term"]
+    assert len(terms) == 1 and terms[0]["paragraph"] == 8 and terms[0]["line"] == 8
+    later = CLEAN.replace("政治过硬、能力突出", "政治过硬、\n能力突出").replace("（二）壮大", "（二）壮大XX")
+    path.write_text(later, "utf-8")
+    res = CliRunner().invoke(main, ["lint", str(path), "--year", "2026"])
+    assert "第 8 段（原文第 9 行）" in res.output, res.output
+
+
+@pytest.mark.parametrize(
+    ("sentence", "flagged"),
+    [
+        ("我县脱贫攻坚已取得全面胜利，全面建成小康社会的目标也如期实现。", False),
+        ("“十四五”的各项目标顺利完成，“十五五”开了好头。", False),
+        ("回顾党的十九大以来的五年，我们办成了许多大事。", False),
+        ("新冠疫情期间，党员冲在一线。", False),
+        ("召开2021年度述职会，全面贯彻党的十九大精神。", True),
+        ("要坚决打赢脱贫攻坚战。", True),
+        ("深入学习十九届二中、三中、四中、五中全会精神。", True),
+        ("全面贯徹黨的十九大精神。", True),
+    ],
+)
+def test_outdated_terms_by_how_the_sentence_uses_them(sentence, flagged):
+    text = CLEAN.replace("抓农村党建，关键在于把村党组织建强。", sentence)
+    codes = [c for c, _ in _problems(_lint(text, 2026))]
+    assert codes == (["outdated-term"] if flagged else []), codes
+
+
+@pytest.mark.parametrize("mark", ["xx", "xxx", "x", "201x", "20xx", "ＸＸ"])
+def test_lowercase_and_year_placeholders(mark):
+    report = _lint(CLEAN.replace("今天召开", f"今天在{mark}县召开"))
+    assert [c for c, _ in _problems(report)] == ["placeholder"]
+
+
+def test_sub_numbering_under_a_point_is_not_a_second_top_level():
+    text = CLEAN.replace("（一）建强", "第一，建强").replace("（二）壮大", "第二，壮大")
+    assert _problems(_lint(text)) == []
+    wrong = text.replace("第二，壮大", "第三，壮大")
+    assert _problems(_lint(wrong)) == [("numbering", 8)]
+
+
+def _brute_near(keys, threshold=0.8):
+    from generator.lint import _bigrams, dice
+
+    sets = [_bigrams(k) for k in keys]
+    out, reported = [], set()
+    for j in range(len(keys)):
+        for i in range(j):
+            if i in reported or keys[i] == keys[j]:
+                continue
+            if min(len(keys[i]), len(keys[j])) / max(len(keys[i]), len(keys[j])) < 0.7:
+                continue
+            d = dice(sets[i], sets[j])
+            if d >= threshold:
+                out.append((i, j, d))
+                reported.add(j)
+                break
+    return out
+
+
+def test_indexed_near_duplicates_equal_the_pairwise_measure():
+    import random
+
+    from generator.lint import near_duplicates
+
+    rng = random.Random(7)
+    alphabet = "党建工作要抓实抓细推动落实责任基层组织群众服务机制考核"
+    base = ["".join(rng.choice(alphabet) for _ in range(rng.randint(16, 40))) for _ in range(60)]
+    keys = []
+    for k in range(400):
+        s = list(rng.choice(base))
+        for _ in range(rng.randint(0, 6)):
+            s[rng.randrange(len(s))] = rng.choice(alphabet)
+        keys.append("".join(s) + ("" if k % 3 else "在此"))
+    assert near_duplicates(keys) == _brute_near(keys)
+    assert near_duplicates(keys), "the sample has near duplicates"

@@ -7,18 +7,26 @@ no terminal is needed; the command line gets them through click's context object
 from __future__ import annotations
 
 import itertools
+import os
+import re
+import shutil
 import string
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
-from test_answers import cli, make_brief, make_library, write_case
+from test_answers import bank_data, cli, make_brief, make_library, write_case
 
 from generator.answers import load_answers, replay, section_of
+from generator.api import Library
 from generator.brief import Brief
 from generator.commands.pick import NO_TERMINAL, is_interactive
+from generator.loaders import load_brief
 from generator.numbering import cn
 from generator.picker.session import PickSession
 from generator.picker.ui import NO_LINE_END, NO_LINE_START, PickerApp, display_width, wrap
@@ -59,6 +67,7 @@ def test_outline_walks_sections_in_reading_order(lib):
     assert labels["point1.1.2"] == "第一部分“三是”", "items are named by the draft's own markers"
     assert labels["point2.0.0.0.1"] == "第二部分（一）“二要”"
     assert labels["point2.0.1.0"] == "第二部分（二）第1段"
+    assert labels["closing.1"] == "结尾第2段"
     assert labels["opening.1"] == "开头第2段", "the opening takes one entry a paragraph"
     assert labels["point3.0.1"] == "第三部分“（二）”"
 
@@ -295,6 +304,13 @@ def test_pick_quit_keeps_the_picks_but_writes_no_draft(tmp_path):
         inp.close()
         result = cli("pick", brief, "--no-answers", *opts, obj={"picker_io": (inp, DummyOutput())})
     assert result.exit_code == 1 and "还没有挑选任何一处" in result.output
+    first = (tmp_path / "brief.answers.yaml").read_text("utf-8")
+    with create_pipe_input() as inp:
+        inp.send_text("3" + "\x03")
+        inp.close()
+        result = cli("pick", brief, "--no-answers", *opts, obj={"picker_io": (inp, DummyOutput())})
+    assert f"本次开始前的挑选结果已备份为 {tmp_path / 'brief.answers.yaml.bak'}" in result.output
+    assert (tmp_path / "brief.answers.yaml.bak").read_text("utf-8") == first
 
 
 def test_pick_without_a_terminal_says_so_in_one_line(tmp_path):
@@ -486,3 +502,254 @@ def test_a_read_only_brief_folder_saves_to_the_data_folder_and_says_where(tmp_pa
         assert load_answers(target).picked == ["opening.0"]
     finally:
         folder.chmod(0o755)
+
+
+# The screen: cursor, ●, keys --------------------------------------------------------------
+
+
+def closing_library():
+    """The test bank, with two of the first part's list items about checks and consequences.
+
+    compose puts such an item at the end of its list, so picking one moves it (and
+    renumbers the list) under the clerk's cursor.
+    """
+    data = bank_data()
+    for entry in data["entries"]:
+        if entry["id"] in ("pk.one.item.e3", "pk.one.item.e4"):
+            entry["function"] = "accountability"
+    return make_library(data)
+
+
+def screen(s: PickSession) -> str:
+    return "".join(t for _, t in PickerApp(s, input=None, output=DummyOutput())._render())
+
+
+def test_after_a_pick_that_reorders_a_list_the_cursor_moves_on_and_the_dot_tells_the_truth():
+    lib = closing_library()
+    items = ["point1.1.0", "point1.1.1", "point1.1.2"]
+    accountable = {"pk.one.item.e3", "pk.one.item.e4"}
+
+    def plain(d: PickSession) -> bool:
+        return not {d.choices[p].split("/")[0] for p in items} & accountable
+
+    s = next(
+        d for d in (PickSession(make_brief(), lib, n, new_seed=lambda: 1) for n in range(60)) if plain(d)
+    )
+    s.goto(items[0])
+    assert [s.label(p) for p in items] == ["第一部分“一是”", "第一部分“二是”", "第一部分“三是”"]
+    keys = ""
+    while not any(o.candidate.entry_id in accountable for o in s.options()[1:]):
+        s.other_candidates()
+        keys += "o"
+    closing = next(o for o in s.options()[1:] if o.candidate.entry_id in accountable)
+    s.pages.clear()
+    drive(s, keys + str(closing.number))
+    assert s.choices[items[0]] == closing.candidate.id
+    assert s.label(items[0]) == "第一部分“三是”", "the picked item now closes the list"
+    assert s.current.path == items[1], "the cursor goes on to the next item not yet picked"
+    assert s.current.label == "第一部分“一是”"
+    shown = screen(s)
+    in_draft = s.options()[0]
+    assert in_draft.current and f"●1. 【{in_draft.head}】" in shown and "第一部分“一是”" in shown
+    second = s.options()[1].candidate.id
+    drive(s, "2")
+    assert s.choices[items[1]] == second and s.choices[items[0]] == closing.candidate.id
+    assert s.current.path == items[2]
+    # back at the first item, no option pushes out the pick after it
+    for option in s.options(items[0])[1:]:
+        trial = PickSession.from_answers(make_brief(), lib, s.to_answers())
+        trial.choose(items[0], option.candidate.id)
+        assert trial.choices[items[1]] == second
+        assert trial.options(items[0])[0].candidate.id == option.candidate.id
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("２", "2"), ("Ｏ", "o"), ("O", "o"), ("】", "]"), ("【", "["), ("Ｎ", "n"), ("？", "?")],
+)
+def test_keys_typed_under_an_input_method_or_caps_lock_mean_the_same(lib, typed, meant):
+    plain, odd = session(lib), session(lib)
+    drive(plain, "1" + meant)
+    drive(odd, "1" + typed)
+    assert odd.choices == plain.choices and odd.index == plain.index and odd.pages == plain.pages
+
+
+def test_question_mark_shows_help_and_an_unknown_key_says_so(lib):
+    s = session(lib)
+    app = PickerApp(s, input=None, output=DummyOutput())
+    with create_pipe_input() as inp:
+        app = PickerApp(s, input=inp, output=DummyOutput())
+        inp.send_text("?")
+        inp.close()
+        app.run()
+    assert app.mode == "help" and "按键帮助" in "".join(t for _, t in app._render())
+    with create_pipe_input() as inp:
+        app = PickerApp(s, input=inp, output=DummyOutput())
+        inp.send_text("?" + "x" + "z")
+        inp.close()
+        app.run()
+    assert app.mode == "pick" and app.status == "没有“z”这个按键，按 ? 查看全部按键"
+    assert "没有“z”这个按键" in "".join(t for _, t in app._render())
+
+
+def test_u_undoes_the_last_pick_and_r_keeps_explicit_picks(lib):
+    s = session(lib)
+    before = dict(s.choices)
+    first = next(i for i, x in enumerate(s.steps) if x.section == "point1")
+    mine = [x.path for x in s.steps[first : first + 3]]
+    drive(s, "]" + "1" + "3" + "3")  # to the first part: keep its heading, then option 3 twice
+    picked = dict(s.choices)
+    assert s.picked == set(mine)
+    drive(s, "u")
+    assert s.picked == set(mine[:2]) and s.current.path == mine[2]
+    assert s.choices[mine[1]] == picked[mine[1]]
+    drive(s, "3" + "r")  # pick it again, then reroll the first part
+    assert s.rerolls == {"point1": 4242}
+    assert all(s.choices[p] == picked[p] for p in mine), "r leaves every explicit pick alone"
+    rest = [x.path for x in s.steps if x.section == "point1" and x.path not in mine]
+    assert rest and all(s.choices[p] != before[p] for p in rest)
+    drive(s, "u")
+    assert s.choices == picked and s.rerolls == {}
+    drive(s, "g")  # a new draft: every untouched point anywhere changes, the picks stay
+    assert s.seed == 4242 and all(s.choices[p] == picked[p] for p in mine)
+    assert sum(s.choices[p] != picked[p] for p in picked) > len(picked) // 2
+
+
+def test_small_screens_say_how_many_options_are_below_and_one_option_offers_no_numbers(lib):
+    from prompt_toolkit.data_structures import Size
+
+    class Small(DummyOutput):
+        def get_size(self) -> Size:
+            return Size(rows=14, columns=60)
+
+    s = session(lib)
+    text = "".join(t for _, t in PickerApp(s, input=None, output=Small())._render())
+    assert "↓ 还有" in text and len(text.split("\n")) <= 14
+    app = PickerApp(s, input=None, output=DummyOutput())
+    app.mode = "preview"
+    lines = "".join(t for _, t in app._render()).split("\n")
+    assert lines[2].strip() == s.draft.title, "the preview opens at the top"
+    assert lines[3].strip() == "", "blank lines between paragraphs"
+    assert "1-4" in app._pick_help(4, 2) and "o 换一批" in app._pick_help(4, 2)
+    one = app._pick_help(1, 1)
+    assert "1-" not in one and "换一批" not in one and "回车 保留" in one
+
+
+# Plain Chinese: no ids anywhere a clerk looks ------------------------------------------------
+
+# A variant hash (…/8393e189) or a dotted path or entry id (point3.1.4, cwr.tasks.item).
+ID_IN_TEXT = re.compile(r"/[0-9a-f]{6}|\b[a-z]+[0-9]*(?:\.[a-z0-9_-]+){2,}|\bpoint[1-9]\.")
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_no_message_shows_an_id_after_the_brief_changes(tmp_path, monkeypatch, example):
+    brief = tmp_path / example.name
+    shutil.copy(example, brief)
+    frames: list[str] = []
+    draw = PickerApp._render
+
+    def record(app: PickerApp) -> Any:
+        out = draw(app)
+        frames.append("".join(t for _, t in out))
+        return out
+
+    monkeypatch.setattr(PickerApp, "_render", record)
+    outputs = [run_pick(brief, "--no-answers", "-o", tmp_path / "a.txt", keys="3" * 12 + "r" + "a").output]
+    data = yaml.safe_load(example.read_text("utf-8"))
+    data["points"] = 4 if data.get("points", 3) == 3 else 3
+    brief.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    result = cli("generate", brief, "-o", tmp_path / "b.txt")
+    assert result.exit_code == 0, result.output
+    outputs.append(result.output)
+    notes = [line for line in result.output.splitlines() if line.startswith("挑选结果：")]
+    if notes:  # a summary line first, then a few details
+        assert "处挑选中" in notes[0] and "处保留" in notes[0] and len(notes) <= 7
+    # every view and every status line of the resumed session, drawn on purpose
+    from generator.answers import brief_for_answers, load_answers
+
+    answers = load_answers(tmp_path / f"{example.stem}.answers.yaml")
+    changed, _ = brief_for_answers(load_brief(brief, []), answers)
+    s = PickSession.from_answers(changed, Library.load((), ()), answers)
+    assert bool(s.summary) == bool(notes) and bool(s.messages) == bool(notes)
+    outputs.append(
+        run_pick(brief, "-o", tmp_path / "c.txt", keys="m" + "\r" + "2" + "u" + "?" + "x" + CTRL_C).output
+    )
+    files = re.compile(re.escape(str(tmp_path)) + r"\S*?\.(?:yaml\.bak|yaml|txt)")
+    shown = [files.sub("FILE", line) for out in outputs for line in out.splitlines()]
+    app = PickerApp(s, input=None, output=DummyOutput())
+    for index in range(len(s.steps) + 1):
+        s.index = index
+        record(app)
+    s.index = 0
+    actions = [app._others, app._reroll, app._lock, app._lock, app._undo, app._undo, lambda: app._choose(9)]
+    actions += [lambda: app._choose(2), app._show_messages, app._help_screen, app._preview]
+    for action in actions:
+        action()
+        shown.append(app.status)
+        record(app)
+        app.mode = "pick"
+    shown += [line for frame in frames for line in frame.splitlines()]
+    assert any("全部提示" in line for line in shown) and any("按键帮助" in line for line in shown)
+    leaks = [line for line in shown if ID_IN_TEXT.search(line)]
+    assert leaks == []
+
+
+def test_cli_reroll_keeps_explicit_picks_and_backs_up_the_answers(tmp_path):
+    brief, opts = write_case(tmp_path)
+    apath = tmp_path / "brief.answers.yaml"
+    run_pick(brief, "-o", tmp_path / "x.txt", *opts, keys="]" + "3" + "3" + CTRL_C)  # two picks in part one
+    before = load_answers(apath)
+    mine = before.picked
+    assert len(mine) == 2 and all(section_of(p) == "point1" for p in mine)
+    result = cli("reroll", brief, "-s", "一", "--new-seed", "5", "-o", tmp_path / "y.txt", *opts)
+    assert result.exit_code == 0, result.output
+    assert "挑选过或锁定的 2 处未动" in result.output
+    assert f"原挑选结果已备份为 {apath}.bak" in result.output
+    after = load_answers(apath)
+    assert all(after.choices[p] == before.choices[p] for p in mine) and after.picked == mine
+    rest = [p for p in before.choices if section_of(p) == "point1" and p not in mine]
+    assert rest and all(after.choices[p] != before.choices[p] for p in rest)
+    assert load_answers(tmp_path / "brief.answers.yaml.bak") == before
+
+
+def test_labels_follow_the_markers_of_a_list_run_together_after_the_clerks_own_facts():
+    from generator.draft import Draft, Paragraph
+    from generator.places import Role, place_labels
+
+    draft = Draft(
+        skeleton_id="x",
+        skeleton_name="x",
+        year=2026,
+        paragraphs=[
+            Paragraph("heading1", "一、总结成绩", section="point1", paths=("point1.heading",)),
+            Paragraph(
+                "body",
+                "一是村级场所全部达标。二是督导到位，做到三个到位。三是严格考核问责。",
+                section="point1",
+                paths=("point1.0.2", "point1.0.1"),  # the fact leads; a check item moved to the end
+            ),
+        ],
+    )
+    roles = {"point1.heading": Role("heading"), "point1.0.1": Role("item"), "point1.0.2": Role("item")}
+    labels = place_labels(draft, roles)
+    assert labels == {
+        "point1.heading": "第一部分标题",
+        "point1.0.2": "第一部分“二是”",
+        "point1.0.1": "第一部分“三是”",
+    }
+
+
+def test_the_newer_answers_win_when_both_places_hold_some(tmp_path, monkeypatch):
+    from generator.picker import store
+
+    brief, _ = write_case(tmp_path)
+    beside, away = tmp_path / "brief.answers.yaml", store.fallback_answers_path(brief)
+    assert store.find_answers(brief) is None
+    away.parent.mkdir(parents=True)
+    beside.write_text("old", "utf-8")
+    away.write_text("new", "utf-8")
+    os.utime(beside, ns=(1_000_000_000, 1_000_000_000))
+    assert store.find_answers(brief) == away
+    os.utime(away, ns=(500_000_000, 500_000_000))
+    assert store.find_answers(brief) == beside

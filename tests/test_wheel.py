@@ -44,6 +44,8 @@ def test_wheel_contains_data(wheel):
     for name in bank:
         assert f"generator/_data/phrasebank/{name}" in names
     assert "generator/py.typed" in names
+    for asset in ("templates/index.html", "static/htmx.min.js", "static/htmx.LICENSE", "static/style.css"):
+        assert f"generator/web/{asset}" in names, asset
 
 
 def test_installed_wheel_generates_outside_the_repo(wheel, tmp_path):

@@ -15,10 +15,10 @@ import click
 @click.option("--cleaned", is_flag=True, help="同时打印清理后的全文")
 def analyze(speech: Path, output: Path | None, bank_out: Path | None, force: bool, cleaned: bool) -> None:
     """读取往年讲话（.txt/.docx），清理噪声，列出提纲，并可生成骨架草稿和候选句。"""
-    from ..analyze import bank_data, clean, dump_yaml, format_outline, outline, skeleton_data
+    from ..analyze import bank_data, dump_yaml, format_outline, outline, skeleton_data
     from ..errors import UserError
     from ..output import check_writable, write_text_atomic
-    from ..reading import read_text
+    from ..reading import read_speech
 
     for target in (output, bank_out):
         if target is not None:
@@ -27,13 +27,18 @@ def analyze(speech: Path, output: Path | None, bank_out: Path | None, force: boo
                 raise UserError(
                     "输出文件已存在；如需覆盖请加 --force（旧文件会保留为 .bak）", file=str(target)
                 )
-    text = read_text(speech)
-    result = clean(text)
+    result = read_speech(speech)
     tree = outline(result.paragraphs)
     if result.removed:
-        click.echo(f"已清理：{len(result.removed)} 行噪声（广告、水印、页码），合并断行 {result.joined} 处")
+        click.echo(
+            f"已清理：{len(result.removed)} 处噪声（广告、水印、页码、网页标记），合并断行 {result.joined} 处"
+        )
         for line, why in result.removed:
             click.echo(f"  删除（{why}）：{line[:40]}")
+    if result.split:
+        click.echo(f"恢复分段：从行内拆出 {result.split} 段（整篇粘贴成一行时常见）")
+    for line, why in result.kept:
+        click.echo(f"  保留（{why}）：{line[:40]}")
     click.echo(format_outline(tree))
     if cleaned:
         click.echo("\n".join(result.paragraphs))

@@ -36,6 +36,18 @@ from ..render import FORMATS, render_for
     help="自有短语库目录（与内置短语库合并，同 id 覆盖）",
 )
 @click.option(
+    "--font-profile",
+    type=click.Choice(["gb2312", "windows"]),
+    default="gb2312",
+    show_default=True,
+    help="Word 字体：gb2312 用公文字体名（仿宋_GB2312 等）；windows 用 Windows 自带的仿宋、楷体、黑体、宋体",
+)
+@click.option(
+    "--alternatives",
+    is_flag=True,
+    help="在 Word 文件中以批注列出每处的其他说法（仅 .docx）",
+)
+@click.option(
     "--no-answers", is_flag=True, help="忽略简报旁的挑选结果 BRIEF.answers.yaml（见 speechdraft pick）"
 )
 @click.option(
@@ -56,6 +68,8 @@ def generate(
     bank_dirs: tuple[Path, ...],
     no_answers: bool = False,
     avoid_paths: tuple[Path, ...] = (),
+    font_profile: str = "gb2312",
+    alternatives: bool = False,
 ) -> None:
     """根据简报 BRIEF.yaml 生成讲话稿（有 BRIEF.answers.yaml 时按其中的挑选复现）。"""
     from ..errors import UserError
@@ -72,24 +86,27 @@ def generate(
         from ..render.docx import check_reference
 
         check_reference(reference_docx)
+    if alternatives and out.suffix.lower() != ".docx":
+        raise UserError("--alternatives 只用于 Word 文件（.docx）", file=str(out))
     warnings: list[str] = []
     raw_brief = load_brief(brief_path, warnings)
     brief = complete_brief(raw_brief)
     for warning in warnings:
         click.echo(f"警告：{warning}", err=True)
     library = Library.load(skeleton_dirs, bank_dirs)
-    from ..answers import answers_path
+    from ..picker.store import find_answers  # next to the brief, or in the data folder
 
-    picked = answers_path(brief_path)
-    if not no_answers and picked.is_file():
-        from ..answers import load_answers, replay_answers
+    picked = None if no_answers else find_answers(brief_path)
+    replayed = None
+    if picked is not None:
+        from ..answers import load_answers, replay_answers, report_lines
 
         answers = load_answers(picked)
         click.echo(f"使用挑选结果 {picked}（{len(answers.choices)} 处选择；加 --no-answers 可忽略）")
         replayed = replay_answers(raw_brief, library, answers, seed=seed, skeleton=skeleton)
         used_seed, draft = replayed.seed, replayed.draft
-        for line in replayed.mismatches:
-            click.echo(f"挑选结果不适用：{line}", err=True)
+        for line in report_lines(replayed):
+            click.echo(f"挑选结果：{line}", err=True)
     else:
         used_seed = resolve_seed(brief, seed)
         avoid = None
@@ -99,10 +116,34 @@ def generate(
 
             avoid = index_files(sources)
             click.echo(f"避开往年讲话：{len(sources)} 处来源，{len(avoid)} 个句子")
-        draft = draft_from_brief(brief, library, used_seed, skeleton=skeleton, avoid=avoid)
-    data = render_for(out, draft, reference_docx=reference_docx)
+        if alternatives:
+            from ..answers import AnswersChooser, Replay
+
+            # The same draft as a plain run, with the pool offered at every path recorded.
+            recorder = AnswersChooser()
+            draft = draft_from_brief(
+                brief, library, used_seed, skeleton=skeleton, chooser=recorder, avoid=avoid
+            )
+            replayed = Replay(draft=draft, seed=used_seed, brief=brief, slots=recorder.run_for(draft))
+        else:
+            draft = draft_from_brief(brief, library, used_seed, skeleton=skeleton, avoid=avoid)
+    others = None
+    if alternatives and replayed is not None:
+        from ..render.docx_alternatives import slot_alternatives
+
+        others = slot_alternatives(replayed)
+    data = render_for(
+        out,
+        draft,
+        reference_docx=reference_docx,
+        font_profile=font_profile,
+        author=brief.speaker or "",
+        alternatives=others,
+    )
     backup = write_bytes_atomic(out, data, force=force)
     click.echo(f"已写入 {out}：{summary(draft, used_seed)}")
+    if others is not None:
+        click.echo(f"已在 {len(others)} 处加批注，列出其他说法")
     from ..lint import lint_paragraphs, summary_line
 
     checked = lint_paragraphs(

@@ -45,15 +45,18 @@ def lint(
 ) -> None:
     """检查讲话稿：占位、宣布数目、编号、重复句子、过时提法、篇幅。有错误级问题时退出码为 1。"""
     from ..lint import RATE, lint_paragraphs, load_terms
-    from ..reading import read_paragraphs
+    from ..reading import read_speech
 
-    paragraphs = read_paragraphs(file)
+    speech = read_speech(file)
     year = year or dt.date.today().year
     target = target_chars or (round(minutes * RATE) if minutes else None)
     terms = load_terms(tuple(str(p) for p in term_files))
     limit = _percent(max_overlap) if max_overlap is not None else None
     scope = _scope_of(place)
-    report = lint_paragraphs(paragraphs, year=year, target=target, terms=terms, scope=scope, place=place)
+    paragraphs = speech.paragraphs
+    report = lint_paragraphs(
+        paragraphs, year=year, target=target, terms=terms, scope=scope, place=place, lines=speech.lines
+    )
     if against:
         from ..overlap import compare_files
 

@@ -124,17 +124,21 @@ def _save_and_write(
     *,
     force: bool,
     reference_docx: Path | None,
+    library: Library,
     backup: bool = True,
 ) -> None:
     """Answers first (the picking work is never lost), then the draft file."""
-    from ..answers import save_answers
+    from ..answers import answer_notes, save_answers
     from ..api import summary
     from ..output import write_bytes_atomic
     from ..render import render_for
 
     data = render_for(out, result.draft, reference_docx=reference_docx)
     had_old = backup and apath.is_file()
-    save_answers(apath, answers, brief_path.name, backup=backup)
+    notes = answer_notes(result, library.bank)
+    save_answers(
+        apath, answers, brief_path.name, backup=backup, notes=notes, skeleton_name=result.draft.skeleton_name
+    )
     click.echo(f"已保存挑选结果 {apath}（{len(answers.choices)} 处选择，锁定 {len(answers.locked)} 处）")
     if had_old:
         click.echo(f"原挑选结果已备份为 {apath.with_name(apath.name + '.bak')}")
@@ -142,18 +146,6 @@ def _save_and_write(
     click.echo(f"已写入 {out}：{summary(result.draft, result.seed)}")
     if written:
         click.echo(f"原文件已备份为 {written}")
-
-
-def _echo_notes(summary: str | None, details: list[str], limit: int = 5) -> None:
-    """A summary line when there is one, then at most `limit` details, so the one that matters shows."""
-    if summary:
-        click.echo(f"提示：{summary}", err=True)
-    for line in details[:limit]:
-        click.echo(f"提示：{line}", err=True)
-    if len(details) > limit:
-        click.echo(
-            f"提示：另有 {len(details) - limit} 处挑选不再适用，用 speechdraft pick 可逐处查看", err=True
-        )
 
 
 def _where_next(session: PickSession) -> str:
@@ -170,6 +162,8 @@ def _report_stop(session: PickSession, saver: Autosaver) -> None:
     if saver.saves:
         where = f"（{saver.target}）" if saver.elsewhere else ""
         click.echo(f"已保存 {decided} 处挑选{where}，{_where_next(session)}；本次没有写出讲话稿", err=True)
+        if saver.backup is not None:
+            click.echo(f"本次开始前的挑选结果已备份为 {saver.backup}", err=True)
     elif decided:
         click.echo(
             f"挑选结果没有变化（{decided} 处挑选），{_where_next(session)}；本次没有写出讲话稿", err=True
@@ -241,6 +235,7 @@ def pick(
         out,
         force=force,
         reference_docx=reference_docx,
+        library=library,
         backup=saver.saves == 0,
     )
 
@@ -272,7 +267,15 @@ def reroll(
     """重新生成某一部分的说法，其余部分保持不变；更新挑选结果并写出讲话稿。"""
     import secrets
 
-    from ..answers import answers_from, parse_section, replay, replay_answers, section_label, section_of
+    from ..answers import (
+        answers_from,
+        parse_section,
+        replay,
+        replay_answers,
+        report_lines,
+        section_label,
+        section_of,
+    )
     from ..answers import reroll as reroll_section
     from ..api import complete_brief, resolve_seed
     from ..picker.store import save_target
@@ -288,7 +291,8 @@ def reroll(
         brief = complete_brief(raw)
         base = replay(brief, library, resolve_seed(brief, seed), skeleton=skeleton)
         locked, picked, rerolls = set(), set(), {}
-    _echo_notes(base.summary, base.mismatches)
+    for line in report_lines(base):
+        click.echo(f"提示：{line}", err=True)
     section = parse_section(section_text, base.draft.point_count)
     fresh = secrets.randbelow(1_000_000) if new_seed is None else new_seed
     before = base.choices()
@@ -304,7 +308,8 @@ def reroll(
         skeleton=skeleton,
         pinned_skeleton=base.draft.skeleton_id,
     )
-    _echo_notes(result.summary, result.mismatches)
+    for line in report_lines(result):
+        click.echo(f"提示：{line}", err=True)
     after = result.choices()
     paths = [p for p in after if section_of(p) == section]
     changed = sum(1 for p in paths if before.get(p) != after[p])
@@ -323,4 +328,5 @@ def reroll(
         out,
         force=force,
         reference_docx=reference_docx,
+        library=library,
     )

@@ -128,6 +128,9 @@ class PickSession:
             rerolls=self.rerolls,
         )
         self._after_compose()
+        # a pick the changed brief could not keep is no longer the clerk's decision
+        now = self.choices
+        self.picked = {p for p in self.picked if choices is None or choices.get(p) == now.get(p)}
         self.messages = list(self.result.mismatches)
         self.summary: str | None = self.result.summary
 
@@ -190,9 +193,9 @@ class PickSession:
     def _make_steps(self) -> list[Step]:
         """Choice points in reading order, one paragraph after another.
 
-        Inside a paragraph the points keep the order compose filled them in, not the
-        order their sentences happen to read in: a sentence that leads into a list
-        moves to the end of its paragraph, and the walk must not move with it.
+        Inside one paragraph (a list run together) they keep the order compose filled
+        them in. A pick can move its item (checks and consequences close a list);
+        `choose_option` then follows the order from before the pick.
         """
         para_of: dict[str, int] = {}
         for i, para in enumerate(self.draft.paragraphs):
@@ -262,8 +265,8 @@ class PickSession:
         path = self._path(path)
         record = self.result.slots[path]
         choices = self.choices
-        held = {choices[p].split("/", 1)[0] for p in self.decided if p != path and p in choices}
-        pool = [c for c in record.pool if c.entry_id not in held or c.id == record.chosen]
+        held = {self._idea(choices[p]) for p in self.decided if p != path and p in choices}
+        pool = [c for c in record.pool if (c.idea or c.entry_id) not in held or c.id == record.chosen]
         current = [c for c in pool if c.id == record.chosen]
         by_entry: dict[str, list[Candidate]] = {}
         for c in pool:
@@ -276,6 +279,12 @@ class PickSession:
                 if q:
                     spread.append(q.pop(0))
         return current + spread
+
+    def _idea(self, variant_id: str) -> str:
+        """The idea a variant says (one idea once per draft); its entry when the bank names none."""
+        cand = self.library.bank.variant(variant_id)
+        entry = variant_id.split("/", 1)[0]
+        return (cand.idea or cand.entry_id) if cand is not None else entry
 
     def options(self, path: str | None = None) -> list[Option]:
         """The current choice plus one page of others (2–4 on screen)."""
@@ -383,15 +392,24 @@ class PickSession:
         options = self.options(step.path)
         if not 1 <= number <= len(options):
             raise ValueError(f"没有第 {number} 项")
+        ahead = [s.path for s in self.steps[self.index + 1 :]]
         self.choose(step.path, options[number - 1].candidate.id)
-        self._move_after(step.path)
+        self._move_after(step.path, ahead)
 
-    def _move_after(self, path: str) -> None:
-        paths = [s.path for s in self.steps]
-        if path in paths:
-            self.index = paths.index(path)
-        nxt = self.next_undecided()
-        self.index = self.steps.index(nxt) if nxt is not None else len(self.steps)
+    def _move_after(self, path: str, ahead: list[str]) -> None:
+        """Go to the first undecided point that came after `path` before the change.
+
+        A pick can move its own item (checks and consequences close a list), so the
+        order before the change says where the clerk was heading.
+        """
+        at = {s.path: i for i, s in enumerate(self.steps)}
+        decided = self.decided
+        nxt = next((p for p in ahead if p in at and p not in decided), None)
+        if nxt is None:
+            self.index = at.get(path, self.index)
+            step = self.next_undecided()
+            nxt = step.path if step is not None else None
+        self.index = at[nxt] if nxt is not None else len(self.steps)
 
     def lock(self, path: str | None = None, on: bool | None = None) -> bool:
         """Toggle (or set) the lock on `path`; locked paths survive rerolls. Returns the new state."""

@@ -3,7 +3,7 @@
 The answers file goes next to the brief. When that folder cannot be written
 (a read-only share, a CD, a locked-down office PC) it goes to the user's data
 folder instead, under a name tied to the brief's full path, and every message
-says which file it is.
+says which file it is. `write_text_atomic` is the one writer for such state files.
 """
 
 from __future__ import annotations
@@ -16,12 +16,14 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..answers import answers_path, save_answers
+from ..answers import answer_notes, answers_path, save_answers
+from ..atomic import write_text_atomic
 
 if TYPE_CHECKING:
     from .session import PickSession
 
 DATA_DIR_ENV = "SPEECHDRAFT_DATA_DIR"
+__all__ = ["Autosaver", "find_answers", "save_target", "user_data_dir", "write_text_atomic"]
 
 
 def user_data_dir() -> Path:
@@ -56,11 +58,11 @@ def folder_writable(folder: Path) -> bool:
 
 
 def find_answers(brief_path: Path) -> Path | None:
-    """The saved answers for this brief: next to it, else in the data folder; None when there are none."""
-    for candidate in (answers_path(brief_path), fallback_answers_path(brief_path)):
-        if candidate.is_file():
-            return candidate
-    return None
+    """The saved answers for this brief, next to it or in the data folder; the newer when both exist."""
+    found = [p for p in (answers_path(brief_path), fallback_answers_path(brief_path)) if p.is_file()]
+    if not found:
+        return None
+    return max(found, key=lambda p: p.stat().st_mtime_ns)
 
 
 def save_target(brief_path: Path) -> Path:
@@ -88,7 +90,14 @@ class Autosaver:
 
     def save(self, session: PickSession) -> None:
         keep_old = self.saves == 0 and self.target.is_file()
-        save_answers(self.target, session.to_answers(), self.brief_path.name, backup=keep_old)
+        save_answers(
+            self.target,
+            session.to_answers(),
+            self.brief_path.name,
+            backup=keep_old,
+            notes=answer_notes(session.result, session.library.bank),
+            skeleton_name=session.draft.skeleton_name,
+        )
         if keep_old:
             self.backup = self.target.with_name(self.target.name + ".bak")
         self.saves += 1

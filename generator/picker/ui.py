@@ -55,6 +55,7 @@ HELP_TEXT = """\
 ↑↓ 或 j/k    移动光标；回车 选用光标处的说法
 o            换一批说法（同一处有更多合适的说法时）
 r            重抽本部分：没挑过、没锁定的各处换成新的说法
+g            换一稿：全稿没挑过、没锁定的各处都换成新的说法
 l            锁定/解锁这一处（重抽时保持不变）
 u            撤销上一步（挑选、锁定、重抽都可撤销）
 ←/b  →/n     上一处 / 下一处
@@ -164,6 +165,7 @@ class PickerApp:
             "j": lambda: self._move(1),
             "o": self._others,
             "r": self._reroll,
+            "g": self._new_draft,
             "l": self._lock,
             "u": self._undo,
             "b": lambda: self._nav(self.session.back),
@@ -209,7 +211,7 @@ class PickerApp:
             if action is not None:
                 run(action)
             elif key.isprintable() and key.strip():
-                self.status = f"没有“{key}”这个按键，按 ? 查看全部按键"
+                self.status = f"没有“{event.data}”这个按键，按 ? 查看全部按键"
                 self.quit_armed = False
 
         def on(*keys: str, modes: tuple[str, ...] = ("pick",)) -> Callable[[Callable[[], None]], None]:
@@ -303,6 +305,11 @@ class PickerApp:
         self.cursor = 0
         self.status = f"已重抽{section_label(step.section)}（挑选过和锁定的各处不变）"
 
+    def _new_draft(self) -> None:
+        self.session.new_draft()
+        self.cursor = 0
+        self.status = "已换一稿（挑选过和锁定的各处不变，按 u 可撤销）"
+
     def _lock(self) -> None:
         if self.session.current is None:
             return
@@ -329,7 +336,7 @@ class PickerApp:
             self._exit(False)
         else:
             self.quit_armed = True
-            self.status = "再按一次 q 放弃本次挑选（不保存）"
+            self.status = "再按一次 q 退出：已挑选的都已保存，这次不生成讲话稿"
 
     def _scroll(self, delta: int) -> None:
         self.scroll = max(0, (self.scroll or 0) + delta)
@@ -465,11 +472,14 @@ class PickerApp:
 
     def _done_lines(self, width: int) -> tuple[list[Line], list[Line], int, list[Line]]:
         s = self.session
-        top: list[Line] = [[("class:title", " speechdraft 挑选 "), ("", " 已看完全部选择点")], []]
+        top: list[Line] = [[("class:title", " speechdraft 挑选 "), ("", " 已看完全部各处")], []]
         draft = s.draft
+        left = len(s.steps) - len(s.decided)
         text = (
-            f"已看完全部 {len(s.steps)} 处选择（锁定 {len(s.locked)} 处）。全稿 {draft.characters} 字，"
-            f"约 {speaking_minutes(draft.characters):.0f} 分钟，待补充占位 {len(draft.placeholders())} 处。"
+            f"共 {len(s.steps)} 处：亲自挑定 {len(s.picked)} 处，锁定 {len(s.locked)} 处"
+            + (f"，其余 {left} 处保留现在的说法" if left else "")
+            + f"。全稿 {draft.characters} 字，约 {speaking_minutes(draft.characters):.0f} 分钟，"
+            f"待补充占位 {len(draft.placeholders())} 处。"
         )
         body = [[("", line)] for line in wrap(text, width, "  ", "  ")]
         body += [[], [("class:current", "  回车：保存挑选结果并生成讲话稿")]]

@@ -9,13 +9,18 @@ built-in definitions.
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..draft import XML_INVALID, Draft
 from ..errors import UserError
+
+if TYPE_CHECKING:
+    from .docx_alternatives import Alternatives
 
 
 def _clean(text: str) -> str:
@@ -50,61 +55,115 @@ def _clear_body(document: Any) -> None:
             body.remove(child)
 
 
-@lru_cache(maxsize=1)
-def _builtin_template() -> bytes:
-    """The built-in layout as an empty .docx, built once per process."""
+@lru_cache(maxsize=4)
+def _builtin_template(profile_name: str) -> bytes:
+    """The built-in layout as an empty .docx, built once per process and font profile."""
     import docx
 
     from . import docx_layout as layout
+    from .docx_package import modernise
 
+    profile = layout.profile_for(profile_name)
     document = docx.Document()
     _clear_body(document)
-    layout.set_defaults(document)
-    layout.ensure_styles(document, replace=True)
+    layout.set_defaults(document, profile)
+    layout.ensure_styles(document, replace=True, profile=profile)
     section = document.sections[0]
     layout.set_page(section)
     layout.set_page_numbers(document, section)
+    modernise(document, profile, theme=True)
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
 
 
-def new_document(reference: Path | None = None) -> Any:
-    """An empty document carrying the speech styles: built-in layout, or the user's template."""
+def new_document(reference: Path | None = None, font_profile: str | None = None) -> Any:
+    """An empty document carrying the speech styles: built-in layout, or the user's template.
+
+    A template keeps its page, header, footer and any speech style it defines; when it
+    does not define the body style, its sections get the 22-line grid that style is made for.
+    """
     import docx
 
     from . import docx_layout as layout
+    from .docx_package import modernise
 
+    profile = layout.profile_for(font_profile)
     if reference is not None:
         document = _open_reference(reference)
         _clear_body(document)
-        layout.ensure_styles(document, replace=False)
+        own_body = layout.BODY.name in {s.name for s in document.styles}
+        layout.ensure_styles(document, replace=False, profile=profile)
+        if not own_body:
+            for section in document.sections:
+                layout.set_grid(section)
+        modernise(document, profile, theme=False)
         return document
-    return docx.Document(io.BytesIO(_builtin_template()))
+    return docx.Document(io.BytesIO(_builtin_template(profile.name)))
 
 
-def render_docx(draft: Draft, reference: Path | None = None) -> bytes:
+def _add_text(para: Any, text: str, lead: str, lead_style: str, cuts: set[int]) -> list[tuple[int, int, Any]]:
+    """Runs for `text`: the lead phrase in its character style, split at `cuts` (comment anchors)."""
+    lead_end = len(lead) if lead and text.startswith(lead) else 0
+    points = sorted({0, len(text), lead_end, *(c for c in cuts if 0 < c < len(text))})
+    runs = []
+    for start, end in itertools.pairwise(points):
+        run = para.add_run(text[start:end])
+        if end <= lead_end:
+            run._r.style = lead_style
+        runs.append((start, end, run))
+    return runs
+
+
+def _add_title(para: Any, title: str) -> None:
+    """The title as balanced lines, one line break between them (GB/T 9704 7.3.3)."""
+    from .docx_title import title_lines
+
+    for i, line in enumerate(title_lines(title)):
+        run = para.add_run()
+        if i:
+            run.add_break()
+        run.add_text(line)
+
+
+def render_docx(
+    draft: Draft,
+    reference: Path | None = None,
+    *,
+    font_profile: str | None = None,
+    author: str = "",
+    alternatives: Mapping[str, Alternatives] | None = None,
+) -> bytes:
+    """The draft as a .docx; with `alternatives`, other wordings of each slot as Word comments."""
     from . import docx_layout as layout
+    from .docx_package import set_properties
+    from .docx_schema import put_in_schema_order
 
-    document = new_document(reference)
+    document = new_document(reference, font_profile)
     # Style ids looked up once: python-docx's lookup by name scans every style for each paragraph.
     ids = {s.name: s.style_id for s in document.styles}
     body = document._body
-    for p in draft.paragraphs:
+    texts = [_clean(p.text) for p in draft.paragraphs]
+    spans: dict[int, list[tuple[str, int, int]]] = {}
+    if alternatives:
+        from . import docx_comments as comments
+
+        spans = comments.anchors(draft, texts, alternatives)
+    for i, p in enumerate(draft.paragraphs):
         para = body.add_paragraph()
         para._p.style = ids[layout.PARAGRAPH_STYLES[p.kind].name]
-        text = _clean(p.text)
-        lead = _clean(p.lead)
-        if lead and text.startswith(lead):
-            para.add_run(lead)._r.style = ids[layout.LEAD]
-            para.add_run(text[len(lead) :])
-        else:
-            para.add_run(text)
-    props = document.core_properties
-    props.title = _clean(draft.title)
-    props.author = ""
-    props.last_modified_by = ""
-    props.comments = "speechdraft"
+        text = texts[i]
+        if p.kind == "title":
+            _add_title(para, text)
+            continue
+        here = spans.get(i, [])
+        runs = _add_text(para, text, _clean(p.lead), ids[layout.LEAD], comments.cuts(here) if here else set())
+        if here and alternatives:
+            comments.add_comments(document, runs, here, alternatives)
+    set_properties(document, title=_clean(draft.title), author=_clean(author))
+    for part in document.part.package.iter_parts():
+        if str(part.partname).startswith("/word/") and hasattr(part, "element"):
+            put_in_schema_order(part.element)
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()

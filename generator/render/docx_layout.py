@@ -21,7 +21,12 @@ from docx.shared import Mm, Pt
 # Page: A4, margins top 37, bottom 35, left 28, right 26 mm.
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
-FOOTER_DISTANCE_MM = 28  # the page number sits about 7 mm below the last text line
+# GB/T 9704 7.5: the page number sits 7 mm below the text block. Word measures the footer distance
+# from the page edge to the bottom of the footer, so: 35 mm margin - 7 mm - one exact 14 pt line
+# (4.9 mm) - the 0.8 mm a CJK face's glyphs rise above that line.
+PAGE_NUMBER_GAP_MM = 7
+PAGE_NUMBER_LINE_PT = 14
+FOOTER_DISTANCE_MM = round(35 - PAGE_NUMBER_GAP_MM - PAGE_NUMBER_LINE_PT * 25.4 / 72 - 0.8, 1)
 
 # Text grid: 22 lines x 28 characters. 225 mm / 22 lines = 28.95 pt a line
 # (a line grid of 579 twips plus exact line spacing). 156 mm / 28 characters
@@ -46,11 +51,34 @@ SONGTI = "宋体"
 
 
 @dataclass(frozen=True)
-class StyleSpec:
-    """One named paragraph style: face, size, alignment, indent."""
+class FontProfile:
+    """The faces behind each role: the official names, or what a stock Windows PC has."""
 
     name: str
-    face: str
+    faces: dict[str, str]  # role (fangsong, kaiti, heiti, title, songti) -> face name
+    title_bold: bool = False  # a stand-in for 小标宋 is set bold to keep the title's weight
+
+
+FONT_PROFILES: dict[str, FontProfile] = {
+    "gb2312": FontProfile(
+        "gb2312",
+        {"fangsong": FANGSONG, "kaiti": KAITI, "heiti": HEITI, "title": XIAOBIAOSONG, "songti": SONGTI},
+    ),
+    "windows": FontProfile(
+        "windows",
+        {"fangsong": "仿宋", "kaiti": "楷体", "heiti": HEITI, "title": SONGTI, "songti": SONGTI},
+        title_bold=True,
+    ),
+}
+DEFAULT_PROFILE = "gb2312"
+
+
+@dataclass(frozen=True)
+class StyleSpec:
+    """One named paragraph style: face role, size, alignment, indent, how it breaks across pages."""
+
+    name: str
+    role: str  # a FontProfile role
     size: Any
     align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY
     indent_chars: int = 2  # first-line indent in characters
@@ -60,26 +88,61 @@ class StyleSpec:
     space_after_lines: float = 0
     line_pt: float = LINE_PITCH_PT
     condense: int = CONDENSE_TWIPS
+    keep_with_next: bool = False  # never the last line of a page
+    keep_together: bool = False  # never split across pages
+    widow_control: bool = True
+    based_on: str | None = None  # a built-in heading style, so converters (pandoc) see a heading
+    snap_to_grid: bool = True
 
 
 # Paragraph kind of a Draft -> style. Names are documented in docs/WORD.md; a
 # --reference-docx that defines a style of the same name keeps its own look.
 TITLE = StyleSpec(
     "讲话稿标题",
-    XIAOBIAOSONG,
+    "title",
     SIZE_2HAO,
     WD_ALIGN_PARAGRAPH.CENTER,
     0,
     space_after_lines=1,
     line_pt=35,
     condense=0,
+    keep_with_next=True,
+    keep_together=True,
 )
-BYLINE = StyleSpec("讲话稿署名", KAITI, SIZE_3HAO, WD_ALIGN_PARAGRAPH.CENTER, 0)
-SALUTATION = StyleSpec("讲话稿称呼", FANGSONG, SIZE_3HAO, WD_ALIGN_PARAGRAPH.LEFT, 0, space_before_lines=1)
-BODY = StyleSpec("讲话稿正文", FANGSONG, SIZE_3HAO)
-HEADING1 = StyleSpec("讲话稿一级标题", HEITI, SIZE_3HAO, outline_level=0)
-HEADING2 = StyleSpec("讲话稿二级标题", KAITI, SIZE_3HAO, outline_level=1)
-PAGE_NUMBER = StyleSpec("讲话稿页码", SONGTI, SIZE_4HAO, WD_ALIGN_PARAGRAPH.RIGHT, 0, line_pt=0, condense=0)
+BYLINE = StyleSpec("讲话稿署名", "kaiti", SIZE_3HAO, WD_ALIGN_PARAGRAPH.CENTER, 0, keep_with_next=True)
+SALUTATION = StyleSpec(
+    "讲话稿称呼", "fangsong", SIZE_3HAO, WD_ALIGN_PARAGRAPH.LEFT, 0, space_before_lines=1, keep_with_next=True
+)
+BODY = StyleSpec("讲话稿正文", "fangsong", SIZE_3HAO)
+HEADING1 = StyleSpec(
+    "讲话稿一级标题",
+    "heiti",
+    SIZE_3HAO,
+    outline_level=0,
+    keep_with_next=True,
+    keep_together=True,
+    based_on="Heading 1",
+)
+HEADING2 = StyleSpec(
+    "讲话稿二级标题",
+    "kaiti",
+    SIZE_3HAO,
+    outline_level=1,
+    keep_with_next=True,
+    keep_together=True,
+    based_on="Heading 2",
+)
+# An exact 14 pt line off the grid: inherited auto spacing would make the footer taller than its room.
+PAGE_NUMBER = StyleSpec(
+    "讲话稿页码",
+    "songti",
+    SIZE_4HAO,
+    WD_ALIGN_PARAGRAPH.RIGHT,
+    0,
+    line_pt=PAGE_NUMBER_LINE_PT,
+    condense=0,
+    snap_to_grid=False,
+)
 LEAD = "讲话稿引领句"  # character style for 一是……。 lead phrases: bold, same face as the body
 
 PARAGRAPH_STYLES: dict[str, StyleSpec] = {
@@ -133,8 +196,32 @@ def _outline(ppr: Any, level: int) -> None:
     ppr.append(el)
 
 
-def ensure_styles(document: Any, *, replace: bool) -> None:
+def _snap_off(ppr: Any) -> None:
+    el = ppr.find(qn("w:snapToGrid"))
+    if el is None:
+        el = OxmlElement("w:snapToGrid")
+        ppr.append(el)
+    el.set(qn("w:val"), "0")
+
+
+def _plain_run(rpr: Any) -> None:
+    """Black, upright: what a heading based on Word's blue Heading 1 must not inherit."""
+    color = rpr.find(qn("w:color"))
+    if color is None:
+        color = OxmlElement("w:color")
+        rpr.append(color)
+    for attr in list(color.attrib):
+        del color.attrib[attr]
+    color.set(qn("w:val"), "000000")
+
+
+def profile_for(name: str | None) -> FontProfile:
+    return FONT_PROFILES[name or DEFAULT_PROFILE]
+
+
+def ensure_styles(document: Any, *, replace: bool, profile: FontProfile | None = None) -> None:
     """Add the speech styles. With `replace=False` a style the document already has is kept as is."""
+    profile = profile or profile_for(None)
     styles = document.styles
     existing = {s.name for s in styles}
     for spec in (*PARAGRAPH_STYLES.values(), PAGE_NUMBER):
@@ -145,17 +232,19 @@ def ensure_styles(document: Any, *, replace: bool) -> None:
             if spec.name in existing
             else styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
         )
-        style.base_style = None
+        style.base_style = styles[spec.based_on] if spec.based_on and spec.based_on in existing else None
         style.quick_style = True
         font = style.font
         font.size = spec.size
-        font.bold = spec.bold
+        font.bold = spec.bold or (spec.role == "title" and profile.title_bold)
+        font.italic = False
         rpr = style.element.get_or_add_rPr()
-        set_east_asian_font(rpr, spec.face)
+        set_east_asian_font(rpr, profile.faces[spec.role])
+        _plain_run(rpr)
         if spec.condense:
             spacing = OxmlElement("w:spacing")
             spacing.set(qn("w:val"), str(spec.condense))
-            rpr.insert_element_before(spacing, "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:lang")
+            rpr.append(spacing)
         fmt = style.paragraph_format
         fmt.alignment = spec.align
         fmt.space_before = Pt(spec.space_before_lines * LINE_PITCH_PT)
@@ -163,10 +252,14 @@ def ensure_styles(document: Any, *, replace: bool) -> None:
         if spec.line_pt:
             fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
             fmt.line_spacing = Pt(spec.line_pt)
-        fmt.widow_control = False
+        fmt.widow_control = spec.widow_control
+        fmt.keep_with_next = spec.keep_with_next
+        fmt.keep_together = spec.keep_together
         ppr = style.element.get_or_add_pPr()
         if spec.indent_chars:
             _first_line_chars(ppr, spec.indent_chars, spec.size.pt)
+        if not spec.snap_to_grid:
+            _snap_off(ppr)
         if spec.outline_level is not None:
             _outline(ppr, spec.outline_level)
     if LEAD not in existing or replace:
@@ -175,12 +268,13 @@ def ensure_styles(document: Any, *, replace: bool) -> None:
         lead.font.bold = True
 
 
-def set_defaults(document: Any) -> None:
-    """Document defaults: 仿宋_GB2312 三号 zh-CN, and no theme fonts anywhere in styles.xml."""
+def set_defaults(document: Any, profile: FontProfile | None = None) -> None:
+    """Document defaults: the body face 三号 zh-CN, and no theme fonts anywhere in styles.xml."""
+    face = (profile or profile_for(None)).faces["fangsong"]
     root = document.styles.element
     rpr_default = root.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
     if rpr_default is not None:
-        set_east_asian_font(rpr_default, FANGSONG)
+        set_east_asian_font(rpr_default, face)
         # The text grid's character pitch is relative to the default size, so it must be 三号.
         for tag in ("w:sz", "w:szCs"):
             el = rpr_default.find(qn(tag))
@@ -192,7 +286,7 @@ def set_defaults(document: Any) -> None:
         strip_theme_fonts(fonts)
     normal = document.styles["Normal"]
     normal.font.size = SIZE_3HAO
-    set_east_asian_font(normal.element.get_or_add_rPr(), FANGSONG)
+    set_east_asian_font(normal.element.get_or_add_rPr(), face)
 
 
 def set_page(section: Any) -> None:
@@ -205,6 +299,11 @@ def set_page(section: Any) -> None:
     section.right_margin = Mm(MARGINS_MM["right"])
     section.footer_distance = Mm(FOOTER_DISTANCE_MM)
     section.header_distance = Mm(15)
+    set_grid(section)
+
+
+def set_grid(section: Any) -> None:
+    """A line grid of 579 twips (22 lines in the 225 mm text height), no character grid."""
     sect = section._sectPr
     grid = sect.find(qn("w:docGrid"))
     if grid is None:
