@@ -26,7 +26,7 @@ from .errors import UserError
 from .lint import LENGTH_TOLERANCE
 from .numbering import INLINE_STYLES, cn, cn_count, ordinal
 from .overlap import SentenceIndex
-from .redpen import PARAGRAPH_LIMIT, RedPen, load_redpen
+from .redpen import PARAGRAPH_LIMIT, PARAGRAPH_SENTENCES, RedPen, load_redpen
 from .skeleton import Domains, Items, Para, Sections, Skeleton
 from .templating import placeholder, render
 
@@ -338,7 +338,7 @@ class _Composer:
                 continue
             if self.avoid is not None and any(self.avoid.find(s) for s in sentences(sentence)):
                 continue
-            if len(sentence) > budget:
+            if len(sentence) > budget or len(sentences(text)) + len(added) + 1 > PARAGRAPH_SENTENCES:
                 break
             if self.pen.opening_connective(sentence) and added and self.pen.opening_connective(added[-1]):
                 continue

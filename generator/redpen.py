@@ -23,6 +23,7 @@ _NEGATED = re.compile(
     r"(不能|不要|不得|不搞|不再|防止|避免|杜绝|反对|纠正|克服|切忌|严禁|禁止|减少|整治|而不是|决不|绝不)[^。；！？]*$"
 )
 PARAGRAPH_LIMIT = 300  # characters: a paragraph holds one idea in two to five sentences (red pen §6)
+PARAGRAPH_SENTENCES = 6  # a variant and its further sentences: no paragraph restates one idea ten ways
 
 
 @dataclass(frozen=True)
