@@ -72,7 +72,13 @@ def server() -> Iterator[str]:
 def test_a_short_session_killed_with_ctrl_c_resumes_where_it_stopped(tmp_path, server):
     brief = tmp_path / "county-push.yaml"
     shutil.copy(ROOT / "examples" / "county-push.yaml", brief)
-    env = {"SPEECHDRAFT_DATA_DIR": str(tmp_path / "data"), "TERM": "xterm-256color", "LANG": "C.UTF-8"}
+    # CI=true (set by the CI job, inherited by tmux) would make pick refuse: this is a real terminal.
+    env = {
+        "SPEECHDRAFT_DATA_DIR": str(tmp_path / "data"),
+        "TERM": "xterm-256color",
+        "LANG": "C.UTF-8",
+        "CI": "",
+    }
     pick = f"{shlex.quote(sys.executable)} -m generator.cli pick county-push.yaml -o out.txt"
     env["PYTHONPATH"] = str(ROOT)
     term = Terminal(server, pick, tmp_path, env)
