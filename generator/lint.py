@@ -482,7 +482,7 @@ def load_terms(extra: tuple[str, ...] = ()) -> TermList:
     terms: dict[str, Term] = {}
     historical: list[str] = []
     for path in (BUILTIN_TERMS, *map(Path, extra)):
-        doc = load_yaml(path, "用语表", aliases=True)
+        doc = load_yaml(path, "用语表", aliases=True, fast=path == BUILTIN_TERMS)
         data = doc.data
         if not isinstance(data, dict) or not isinstance(data.get("terms", []), list):
             raise doc.error("用语表应为 terms: [{term, pattern, current, replace}] 的映射")

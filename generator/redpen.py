@@ -130,7 +130,7 @@ def load_redpen(extra_terms: tuple[str, ...] = ()) -> RedPen:
     """The built-in red pen, with anchors and discouraged wording from terms files (user ones too)."""
     from .yamlio import load_yaml
 
-    doc = load_yaml(DATA / "redpen.yaml", "红笔规则")
+    doc = load_yaml(DATA / "redpen.yaml", "红笔规则", fast=True)
     data = doc.data
 
     def rx(value: str, where: tuple[str | int, ...]) -> re.Pattern[str]:
@@ -146,7 +146,7 @@ def load_redpen(extra_terms: tuple[str, ...] = ()) -> RedPen:
     anchors: list[Anchor] = []
     discouraged: list[Discouraged] = []
     for path in (DATA / "terms.yaml", *map(Path, extra_terms)):
-        tdoc = load_yaml(path, "用语表")
+        tdoc = load_yaml(path, "用语表", fast=path.parent == DATA)
         tdata = tdoc.data if isinstance(tdoc.data, dict) else {}
         for i, a in enumerate(tdata.get("anchors") or []):
             if not isinstance(a, dict) or not isinstance(a.get("name"), str):
