@@ -26,6 +26,7 @@ from .errors import UserError
 from .lint import LENGTH_TOLERANCE
 from .numbering import INLINE_STYLES, cn, cn_count, ordinal
 from .overlap import SentenceIndex
+from .places import section_label
 from .redpen import PARAGRAPH_LIMIT, PARAGRAPH_SENTENCES, RedPen, load_redpen
 from .skeleton import Domains, Items, Para, Sections, Skeleton
 from .templating import placeholder, render
@@ -543,17 +544,6 @@ class _Composer:
                 "heading2", f"{ordinal('（一）', j, len(node.sections))}{text}", section, (f"{p}.heading",)
             )
             self.body(sec.body, section, p)
-
-
-def section_label(section: str) -> str:
-    """开头, 第一部分 …, 结尾: how a clerk names a part of the speech."""
-    if section == "opening":
-        return "开头"
-    if section == "closing":
-        return "结尾"
-    if section.startswith("point") and section[5:].isdigit():
-        return f"第{cn(int(section[5:]))}部分"
-    return section
 
 
 def _with_more(text: str, more: str) -> str:

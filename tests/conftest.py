@@ -87,3 +87,15 @@ def synthetic_bank_dir(tmp_path: Path) -> Path:
     folder.mkdir()
     (folder / "synthetic.yaml").write_text(yaml.safe_dump(synthetic_bank_data(), allow_unicode=True), "utf-8")
     return folder
+
+
+@pytest.fixture(scope="module")
+def limited_cli():
+    """The CLI run in forked children under CPU, memory and time limits (tests/hostile.py)."""
+    if not hasattr(os, "fork"):
+        pytest.skip("the limited runner forks its children (POSIX only)")
+    from hostile import LimitedCli
+
+    cli = LimitedCli()
+    yield cli
+    cli.close()

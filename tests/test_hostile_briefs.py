@@ -9,14 +9,13 @@ can open, or exit 1 with one Chinese line and no traceback.
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 import yaml
-from hostile import LimitedCli, assert_clean_refusal, assert_finished
+from hostile import assert_clean_refusal, assert_finished
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -162,15 +161,6 @@ def brief_texts(draw: st.DrawFn) -> str:
         return yaml.safe_dump(tree, allow_unicode=draw(st.booleans()), sort_keys=False)
     except (yaml.YAMLError, ValueError, OverflowError):
         return yaml.safe_dump(GOOD, allow_unicode=True)
-
-
-@pytest.fixture(scope="module")
-def limited_cli():
-    if not hasattr(os, "fork"):
-        pytest.skip("the limited runner forks its children (POSIX only)")
-    cli = LimitedCli()
-    yield cli
-    cli.close()
 
 
 @settings(

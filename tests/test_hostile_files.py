@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hostile import LimitedCli, assert_clean_refusal
+from hostile import assert_clean_refusal
 
 from generator.errors import UserError
 from generator.loaders import parse_brief
@@ -49,15 +49,6 @@ def docx_bytes(paragraphs: int, text: str = "同志们") -> bytes:
             fh.write(para * (paragraphs % 1000))
             fh.write(b"</w:body></w:document>")
     return buf.getvalue()
-
-
-@pytest.fixture(scope="module")
-def limited_cli():
-    if not hasattr(os, "fork"):
-        pytest.skip("the limited runner forks its children (POSIX only)")
-    cli = LimitedCli()
-    yield cli
-    cli.close()
 
 
 def test_a_small_docx_still_reads(tmp_path: Path):

@@ -8,13 +8,12 @@ Runs go through children limited to 10 s and 500 MB.
 from __future__ import annotations
 
 import functools
-import os
 import re
 from pathlib import Path
 
 import pytest
 import yaml
-from hostile import LimitedCli, assert_clean_refusal
+from hostile import assert_clean_refusal
 
 from generator.loaders import builtin_dir, worst_case_context
 from generator.templating import MAX_OPERATIONS, TemplateFailure, render
@@ -54,15 +53,6 @@ HOSTILE = {
     + "很长的话" * 500
     + "{% endfor %}{% endfor %}{% endset %}{{ x|length }}",
 }
-
-
-@pytest.fixture(scope="module")
-def limited_cli():
-    if not hasattr(os, "fork"):
-        pytest.skip("the limited runner forks its children (POSIX only)")
-    cli = LimitedCli()
-    yield cli
-    cli.close()
 
 
 @pytest.mark.parametrize("name", HOSTILE)

@@ -6,12 +6,11 @@ child limited to 10 s and 500 MB, so a regression fails here instead of hanging.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 import yaml
-from hostile import LimitedCli, assert_clean_refusal
+from hostile import assert_clean_refusal
 
 from generator.errors import UserError
 from generator.yamlio import MAX_DEPTH, MAX_NODES, parse_yaml
@@ -27,15 +26,6 @@ def billion_laughs(key: str = "lol", levels: int = 9) -> str:
         refs = ", ".join([f"*{key}{i - 1}"] * 9)
         lines.append(f"{key}{i}: &{key}{i} [{refs}]")
     return "\n".join(lines) + "\n"
-
-
-@pytest.fixture(scope="module")
-def limited_cli():
-    if not hasattr(os, "fork"):
-        pytest.skip("the limited runner forks its children (POSIX only)")
-    cli = LimitedCli()
-    yield cli
-    cli.close()
 
 
 def case(tmp_path: Path, role: str) -> list[str]:

@@ -10,6 +10,7 @@ from ..api import Library, complete_brief, draft_from_brief, resolve_seed, summa
 from ..loaders import load_brief
 from ..output import check_writable, write_bytes_atomic
 from ..render import FORMATS, render_for
+from .options import user_folders
 
 
 @click.command()
@@ -21,20 +22,7 @@ from ..render import FORMATS, render_for
 @click.option("--skeleton", help="指定骨架名称（见 speechdraft skeletons）")
 @click.option("--force", is_flag=True, help="覆盖已存在的输出文件（旧文件保留为 .bak）")
 @click.option("--reference-docx", type=click.Path(path_type=Path), help="使用自己的 Word 模板的样式和版式")
-@click.option(
-    "--skeletons-dir",
-    "skeleton_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="自有骨架目录（与内置骨架合并，同名覆盖）",
-)
-@click.option(
-    "--bank-dir",
-    "bank_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="自有短语库目录（与内置短语库合并，同 id 覆盖）",
-)
+@user_folders
 @click.option(
     "--font-profile",
     type=click.Choice(["gb2312", "windows"]),

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from .options import SKELETONS_DIR, user_folders
+
 STARTER = """\
 # yaml-language-server: $schema=brief.schema.json
 # speechdraft 讲话稿简报。带 # 的行是说明，可删除。未填写的事实会在稿中留下醒目的占位（如 XX县、（此处补充……）），
@@ -39,7 +41,7 @@ skeleton: auto                 # 或 speechdraft skeletons 列出的名称
 
 
 @click.command()
-@click.option("--skeletons-dir", "skeleton_dirs", multiple=True, type=click.Path(path_type=Path))
+@SKELETONS_DIR
 def skeletons(skeleton_dirs: tuple[Path, ...]) -> None:
     """列出可用的讲话骨架。"""
     from ..loaders import load_skeletons
@@ -85,8 +87,7 @@ def schema() -> None:
 
 
 @click.command()
-@click.option("--skeletons-dir", "skeleton_dirs", multiple=True, type=click.Path(path_type=Path))
-@click.option("--bank-dir", "bank_dirs", multiple=True, type=click.Path(path_type=Path))
+@user_folders
 def check(skeleton_dirs: tuple[Path, ...], bank_dirs: tuple[Path, ...]) -> None:
     """检查骨架和短语库（含自有目录）能否加载、槽位是否齐全、每个模板能否渲染。"""
     import sys

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import UserError
+from .options import BANK_DIR, SKELETONS_DIR
 
 if TYPE_CHECKING:
     from ..answers import Answers, Replay
@@ -58,20 +59,8 @@ def _common(f: Any) -> Any:
             click.option(
                 "--reference-docx", type=click.Path(path_type=Path), help="使用自己的 Word 模板的样式和版式"
             ),
-            click.option(
-                "--skeletons-dir",
-                "skeleton_dirs",
-                multiple=True,
-                type=click.Path(path_type=Path),
-                help="自有骨架目录（与内置骨架合并，同名覆盖）",
-            ),
-            click.option(
-                "--bank-dir",
-                "bank_dirs",
-                multiple=True,
-                type=click.Path(path_type=Path),
-                help="自有短语库目录（与内置短语库合并，同 id 覆盖）",
-            ),
+            SKELETONS_DIR,
+            BANK_DIR,
         ]
     ):
         f = option(f)

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from ..errors import UserError
+from .options import user_folders
 
 
 @click.command()
@@ -25,20 +26,7 @@ from ..errors import UserError
     help="监听地址；0.0.0.0 表示向局域网开放（同一网络中的任何人都能使用）",
 )
 @click.option("--no-browser", is_flag=True, help="不自动打开浏览器")
-@click.option(
-    "--skeletons-dir",
-    "skeleton_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="自有骨架目录（与内置骨架合并，同名覆盖）",
-)
-@click.option(
-    "--bank-dir",
-    "bank_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="自有短语库目录（与内置短语库合并，同 id 覆盖）",
-)
+@user_folders
 def serve(
     brief_path: Path | None,
     port: int,
