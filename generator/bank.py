@@ -61,7 +61,7 @@ MAX_WEIGHT = 1000
 class Tags(BaseModel):
     """Where a phrase fits. Empty means "anywhere"."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     scopes: tuple[Scope, ...] = ()
     kinds: tuple[MeetingKind, ...] = ()
@@ -142,7 +142,7 @@ class Entry(Tags):
 class BankFile(BaseModel):
     """One YAML file of the bank: a theme and its entries."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     theme: str | None = None
     description: str | None = None

@@ -34,7 +34,7 @@ def _count(value: Any) -> Any:
 
 
 class _Node(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Para(_Node):
@@ -119,7 +119,7 @@ class Point(_Node):
 
 
 class Skeleton(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str = Field(pattern=ID)
     name: str
