@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from .numbering import cn, ordinal
+from .overlap import MIN_SENTENCE, NEAR, NEAR_LENGTH_RATIO, NEAR_MIN, NORMAL, SPLIT, bigrams, dice
 from .script import recognition_form
 
 if TYPE_CHECKING:
@@ -333,12 +334,6 @@ def check_counts(
 
 # Repeats -----------------------------------------------------------------------
 
-_SPLIT = re.compile(r"(?<=[。！？!?；;])")
-_NORMAL = re.compile(r"[\s“”‘’\"'（）()、，,。！？!?；;：:…—-]")
-_MIN_REPEAT = 10
-_NEAR = 0.8
-_NEAR_MIN = 16
-_NEAR_LENGTH_RATIO = 0.7
 # Candidates looked at per sentence: only text built almost wholly of one sentence's bigrams repeated
 # hundreds of times reaches it; it bounds the time, not the measure.
 _NEAR_CANDIDATES = 200
@@ -347,23 +342,14 @@ _NEAR_CANDIDATES = 200
 def _sentences(paragraphs: Sequence[str]) -> list[tuple[int, str, str]]:
     out = []
     for i, text in enumerate(paragraphs, start=1):
-        for s in _SPLIT.split(text):
-            key = _NORMAL.sub("", recognition_form(s))
-            if len(key) >= _MIN_REPEAT:
+        for s in SPLIT.split(text):
+            key = NORMAL.sub("", recognition_form(s))
+            if len(key) >= MIN_SENTENCE:
                 out.append((i, s.strip(), key))
     return out
 
 
-def _bigrams(text: str) -> frozenset[str]:
-    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
-
-
-def dice(a: frozenset[str], b: frozenset[str]) -> float:
-    """The similarity of two sentences: Dice's coefficient on their character bigrams."""
-    return 2 * len(a & b) / (len(a) + len(b)) if a or b else 1.0
-
-
-def near_duplicates(keys: Sequence[str], threshold: float = _NEAR) -> list[tuple[int, int, float]]:
+def near_duplicates(keys: Sequence[str], threshold: float = NEAR) -> list[tuple[int, int, float]]:
     """(earlier, later, similarity) for each key that has an earlier key at least `threshold` alike.
 
     Linear in the text, not quadratic: bigrams are ordered rarest first and each key is indexed by
@@ -372,7 +358,7 @@ def near_duplicates(keys: Sequence[str], threshold: float = _NEAR) -> list[tuple
     t·|A|/(2-t) bigrams). Each later key is reported once, against its earliest match; a key
     already reported is not used as the earlier one.
     """
-    sets = [_bigrams(k) for k in keys]
+    sets = [bigrams(k) for k in keys]
     df: dict[str, int] = {}
     for s in sets:
         for g in s:
@@ -394,7 +380,7 @@ def near_duplicates(keys: Sequence[str], threshold: float = _NEAR) -> list[tuple
         lj = len(keys[j])
         for i in sorted(candidates):
             li = len(keys[i])
-            if keys[i] == keys[j] or min(li, lj) / max(li, lj) < _NEAR_LENGTH_RATIO:
+            if keys[i] == keys[j] or min(li, lj) / max(li, lj) < NEAR_LENGTH_RATIO:
                 continue
             d = dice(sets[i], s)
             if d >= threshold:
@@ -420,7 +406,7 @@ def check_repeats(paragraphs: Sequence[str]) -> list[Finding]:
     unique: list[tuple[int, str, str]] = []
     keys_seen: set[str] = set()
     for para, s, key in sents:
-        if len(key) >= _NEAR_MIN and key not in keys_seen:
+        if len(key) >= NEAR_MIN and key not in keys_seen:
             keys_seen.add(key)
             unique.append((para, s, key))
     for a, b, d in near_duplicates([k for _, _, k in unique]):

@@ -16,11 +16,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# The sentence measure lint's repeat check uses too: one definition, so 查重 and lint agree.
 NORMAL = re.compile(r"[\s“”‘’\"'（）()、，,。！？!?；;：:…—\-]")
 SPLIT = re.compile(r"(?<=[。！？!?；;])")
 MIN_SENTENCE = 10  # normalised characters: shorter ones are formulas (同志们：, 下面我讲三点意见)
 NEAR = 0.8
 NEAR_MIN = 16  # only sentences this long are compared for near-duplicates
+NEAR_LENGTH_RATIO = 0.7  # nor two sentences of very different length
 
 
 def normal(sentence: str) -> str:
@@ -33,6 +35,11 @@ def split_sentences(text: str) -> list[str]:
 
 def bigrams(key: str) -> frozenset[str]:
     return frozenset(key[i : i + 2] for i in range(len(key) - 1))
+
+
+def dice(a: frozenset[str], b: frozenset[str]) -> float:
+    """The similarity of two sentences: Dice's coefficient on their character bigrams."""
+    return 2 * len(a & b) / (len(a) + len(b)) if a or b else 1.0
 
 
 @dataclass(frozen=True)
@@ -89,11 +96,11 @@ class SentenceIndex:
         best: Hit | None = None
         for n, common in shared.items():
             other, ogrammes, text, source = self.keys[n]
-            if min(len(key), len(other)) / max(len(key), len(other)) < 0.7:
+            if min(len(key), len(other)) / max(len(key), len(other)) < NEAR_LENGTH_RATIO:
                 continue
-            dice = 2 * common / (len(grams) + len(ogrammes))
-            if dice >= NEAR and (best is None or dice > best.similarity):
-                best = Hit(text, source, dice)
+            similarity = 2 * common / (len(grams) + len(ogrammes))  # dice(), from the shared count
+            if similarity >= NEAR and (best is None or similarity > best.similarity):
+                best = Hit(text, source, similarity)
         return best
 
 

@@ -258,7 +258,8 @@ def test_sub_numbering_under_a_point_is_not_a_second_top_level():
 
 
 def _brute_near(keys, threshold=0.8):
-    from generator.lint import _bigrams, dice
+    from generator.overlap import bigrams as _bigrams
+    from generator.overlap import dice
 
     sets = [_bigrams(k) for k in keys]
     out, reported = [], set()
