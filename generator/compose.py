@@ -27,7 +27,7 @@ from .lint import LENGTH_TOLERANCE
 from .numbering import INLINE_STYLES, cn, cn_count, ordinal
 from .overlap import SentenceIndex
 from .places import section_label
-from .redpen import PARAGRAPH_LIMIT, PARAGRAPH_SENTENCES, RedPen, load_redpen
+from .redpen import PARAGRAPH_LIMIT, PARAGRAPH_SENTENCES, RedPen, load_redpen, sentences
 from .skeleton import Domains, Items, Para, Sections, Skeleton
 from .templating import placeholder, render
 
@@ -65,15 +65,10 @@ DOMAIN_LABELS = {
     "医院": "公立医院党建",
 }
 
-_SENTENCE_SPLIT = re.compile(r"(?<=[。！？；])")
 # An item that walks through 首先……其次……: fine once or twice a speech, not in every item (red pen §6).
 _SEQUENCE = re.compile(r"首先[^。]*。.*其次")
 MAX_SEQUENCED = 2
 _STRIP = re.compile(r"[\s“”‘’\"'（）()、，,。！？；：:]")
-
-
-def sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_SPLIT.split(text) if s.strip()]
 
 
 def sentence_key(sentence: str) -> str:
