@@ -302,6 +302,20 @@ def _merge(entry: Entry, v: Variant, source: str) -> Candidate:
     )
 
 
+def spread_over_entries(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """One candidate per entry in turn, so different ideas come before rewordings of one idea."""
+    by_entry: dict[str, list[Candidate]] = {}
+    for c in candidates:
+        by_entry.setdefault(c.entry_id, []).append(c)
+    out: list[Candidate] = []
+    queues = list(by_entry.values())
+    while any(queues):
+        for q in queues:
+            if q:
+                out.append(q.pop(0))
+    return out
+
+
 SCAFFOLD_HINT = {"achievement": "{}方面的成效", "problem": "{}方面存在的问题"}
 
 

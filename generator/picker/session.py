@@ -28,7 +28,7 @@ from ..answers import (
     reroll,
 )
 from ..api import Library
-from ..bank import Candidate
+from ..bank import Candidate, spread_over_entries
 from ..brief import Brief
 from ..compose import SlotRequest, base_context
 from ..draft import Draft, Paragraph
@@ -268,17 +268,7 @@ class PickSession:
         held = {self._idea(choices[p]) for p in self.decided if p != path and p in choices}
         pool = [c for c in record.pool if (c.idea or c.entry_id) not in held or c.id == record.chosen]
         current = [c for c in pool if c.id == record.chosen]
-        by_entry: dict[str, list[Candidate]] = {}
-        for c in pool:
-            if c.id != record.chosen:
-                by_entry.setdefault(c.entry_id, []).append(c)
-        spread: list[Candidate] = []
-        queues = list(by_entry.values())
-        while any(queues):
-            for q in queues:
-                if q:
-                    spread.append(q.pop(0))
-        return current + spread
+        return current + spread_over_entries(c for c in pool if c.id != record.chosen)
 
     def _idea(self, variant_id: str) -> str:
         """The idea a variant says (one idea once per draft); its entry when the bank names none."""

@@ -9,13 +9,12 @@ each wording is offered at one slot only (sentences of one paragraph share a poo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import jinja2
 
 from ..answers import Replay
-from ..bank import Candidate
+from ..bank import Candidate, spread_over_entries
 from ..compose import base_context, sentence_key, sentences
 from ..templating import render
 
@@ -28,21 +27,6 @@ class Alternatives:
 
     anchor: str
     texts: tuple[str, ...]
-
-
-def _spread(pool: Sequence[Candidate], chosen: str) -> list[Candidate]:
-    """Other candidates, one per entry in turn, so different ideas come before rewordings of one."""
-    by_entry: dict[str, list[Candidate]] = {}
-    for c in pool:
-        if c.id != chosen:
-            by_entry.setdefault(c.entry_id, []).append(c)
-    out: list[Candidate] = []
-    queues = list(by_entry.values())
-    while any(queues):
-        for q in queues:
-            if q:
-                out.append(q.pop(0))
-    return out
 
 
 def _wording(c: Candidate, ctx: dict[str, object]) -> str:
@@ -72,7 +56,7 @@ def slot_alternatives(result: Replay, limit: int = MAX_ALTERNATIVES) -> dict[str
         if chosen is None:
             continue
         texts: list[str] = []
-        for c in _spread(record.pool, record.chosen):
+        for c in spread_over_entries(o for o in record.pool if o.id != record.chosen):
             wording = _wording(c, ctx)
             if record.request.role == "heading":
                 wording = wording.rstrip("。；，")
