@@ -481,16 +481,11 @@ def save_answers(
     through a symlink). The clerk's own comments in the previous version are carried over; `notes`
     say beside each id what it is.
     """
-    from .output import write_text_atomic
+    from .atomic import write_text_atomic
 
-    parent = path.parent if str(path.parent) else Path(".")
     try:
         old = path.read_text("utf-8") if path.is_file() else None
     except (OSError, UnicodeDecodeError):
         old = None
     text = dump_answers(answers, brief_name, notes=notes, skeleton_name=skeleton_name, previous=old)
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"无法写入挑选结果（{exc.strerror}）", file=str(path)) from None
-    return write_text_atomic(path, text, force=True, backup=backup)
+    return write_text_atomic(path, text, backup=backup, what="挑选结果")
