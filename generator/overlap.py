@@ -225,6 +225,12 @@ def compare_files(paragraphs: Sequence[str], paths: Sequence[Path]) -> list[Over
 
 # Place names of another place ------------------------------------------------------------------
 
+
+def scope_of_place(place: str) -> str | None:
+    """The scope a place name speaks for, from its last character: 青山县 → 县, 白河镇 → 乡镇."""
+    return {"县": "县", "市": "市", "区": "区", "镇": "乡镇", "乡": "乡镇"}.get(place.strip()[-1:])
+
+
 # Suffixes of places of the same level: a county sits beside counties, county-level cities and districts.
 _LEVEL = {"县": "县市区", "市": "市", "区": "区县市", "乡镇": "镇乡"}
 _PLACE = re.compile(
@@ -257,7 +263,7 @@ def foreign_places(paragraphs: Sequence[str], place: str, scope: str | None = No
     “钟祥市” in a speech for 青山县 is the tell-tale of a copied text; so is “全市” in a county's.
     """
     own = place.strip()
-    level = _LEVEL.get(scope or "", _LEVEL.get({"镇": "乡镇", "乡": "乡镇"}.get(own[-1:], own[-1:]), ""))
+    level = _LEVEL.get(scope or scope_of_place(own) or "", "")
     out: list[PlaceStrike] = []
     for i, text in enumerate(paragraphs, start=1):
         for m in _PLACE.finditer(text):

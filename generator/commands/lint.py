@@ -59,7 +59,9 @@ def lint(
     target = target_chars or (round(minutes * RATE) if minutes else None)
     terms = load_terms(tuple(str(p) for p in term_files))
     limit = _percent(max_overlap) if max_overlap is not None else None
-    scope = _scope_of(place)
+    from ..overlap import scope_of_place
+
+    scope = scope_of_place(place) if place else None
     paragraphs = speech.paragraphs
     report = lint_paragraphs(
         paragraphs, year=year, target=target, terms=terms, scope=scope, place=place, lines=speech.lines
@@ -100,9 +102,3 @@ def _percent(text: str) -> float:
     if not 0 <= value <= 100:
         raise UserError("--max-overlap 应在 0% 到 100% 之间", key="max-overlap")
     return value / 100
-
-
-def _scope_of(place: str | None) -> str | None:
-    if not place:
-        return None
-    return {"县": "县", "市": "市", "区": "区", "镇": "乡镇", "乡": "乡镇"}.get(place.strip()[-1:])
