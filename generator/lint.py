@@ -628,7 +628,6 @@ def check_redpen(paragraphs: Sequence[str], year: int, scope: str | None = None)
     return [
         Finding("info" if s.rule == "anchor" else "warning", s.rule, s.paragraph, s.message, s.excerpt)
         for s in draft_strikes(paragraphs, year=year, scope=scope)
-        if s.rule != "long-paragraph"
     ]
 
 

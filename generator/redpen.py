@@ -271,7 +271,8 @@ def draft_strikes(
     pen: RedPen | None = None,
 ) -> list[Strike]:
     """Text-level red-pen rules any speech can be held to: discouraged wording, missing year
-    anchors, 各地 in a county speech, overlong paragraphs."""
+    anchors, 各地 in a county speech. (Paragraph length is compose's rule for its own drafts; real
+    speeches run longer, so it is not judged here.)"""
     pen = pen or load_redpen()
     out: list[Strike] = []
     whole = "\n".join(paragraphs)
@@ -292,10 +293,6 @@ def draft_strikes(
                         text[max(0, m.start() - 8) : m.end() + 8],
                     )
                 )
-        if len(text) > PARAGRAPH_LIMIT and not text.startswith(("一是", "同志们")):
-            out.append(
-                Strike("long-paragraph", i, f"段落 {len(text)} 字，超过 {PARAGRAPH_LIMIT} 字", text[:16])
-            )
     for a in pen.anchors:
         if a.applies(year) and not a.pattern.search(whole):
             out.append(Strike("anchor", 0, f"{year} 年的讲话通常要提到“{a.name}”", ""))
