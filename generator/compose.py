@@ -115,7 +115,6 @@ class _Composer:
         self.fill = fill
         self.year = brief.effective_year
         self.fit = fit_for(brief, self.year)
-        self.facts = self.fit.facts
         self.pen: RedPen = load_redpen()
         self.used_variants: set[str] = set()
         self.used_entries: set[str] = set()
@@ -193,7 +192,8 @@ class _Composer:
         spare: bool = False,
     ) -> tuple[Candidate, str, str]:
         """Choose a variant for `path`. A `spare` place (beyond a node's minimum) is dropped with
-        `_Skip` rather than filled with a sentence of the office's past speeches."""
+        `_Skip` rather than filled with a sentence of the office's past speeches or with a gap:
+        gaps are not length."""
         extra = dict(extra or {})
         if domain:
             extra |= {"domain": domain, "domain_label": DOMAIN_LABELS[domain]}
@@ -229,6 +229,8 @@ class _Composer:
         worded = [c for c in pool if not c.scaffold]
         if worded:
             pool = worded
+        elif spare:
+            raise _Skip
         # The clerk's own facts come first: where a variant can quote a fact not yet quoted, use one
         # that does. Once quoted, the fact no longer crowds out the other variants.
         own = [c for c in pool if set(c.needs) - self.quoted]
@@ -460,9 +462,6 @@ class _Composer:
                     chosen, text, head = self.choose(p, node.items, "item", section, spare=j >= lo)
                 except _Skip:
                     break
-                if chosen.scaffold and j >= lo:
-                    self._forget(chosen, p)  # gaps are not length: no more scaffolds than the minimum
-                    break
                 opener = self.pen.opening_connective(text)
                 if opener:
                     self.list_openers.append(opener)
@@ -473,13 +472,6 @@ class _Composer:
         entries.sort(key=lambda e: e[3] == "accountability")
         self.announce(node.announce, len(entries), path, section)
         self._emit_items([e[:3] for e in entries], node.style, section, together=node.together)
-
-    def _forget(self, chosen: Candidate, path: str) -> None:
-        """Undo the bookkeeping of a choice that is not used after all."""
-        self.used_variants.discard(chosen.id)
-        self.used_entries.discard(chosen.entry_id)
-        self.used_ideas.discard(chosen.idea or chosen.entry_id)
-        self.choices.pop(path, None)
 
     def _emit_items(
         self, entries: list[tuple[str, str, str]], style: str, section: str, *, together: bool
