@@ -180,9 +180,8 @@ def _import_floor(runs: int) -> float:
 def _bank_load_ms(runs: int) -> tuple[float, float]:
     """Loading the built-in bank and skeletons in a fresh process: without and with a warm cache."""
     code = (
-        "import time;t=time.perf_counter();from generator.loaders import load_bank,load_skeletons;"
-        "import generator.loaders as L;t=time.perf_counter();load_bank();load_skeletons();"
-        "print((time.perf_counter()-t)*1000)"
+        "import time;from generator.loaders import load_bank,load_skeletons;"
+        "t=time.perf_counter();load_bank();load_skeletons();print((time.perf_counter()-t)*1000)"
     )
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
