@@ -711,6 +711,17 @@ LABELS = {
 }
 
 
+def draft_check_line(
+    paragraphs: Sequence[str], *, year: int, target: int | None, scope: str, place: str | None
+) -> str:
+    """The one check line a fresh draft gets (in `generate` and on the web page): every check but
+    placeholders, which the summary counts on its own."""
+    report = lint_paragraphs(
+        paragraphs, year=year, target=target, skip=("placeholder",), scope=scope, place=place
+    )
+    return summary_line(report)
+
+
 def summary_line(report: Report) -> str:
     """One line for `generate`: what the checks found, by kind."""
     parts = [f"{LABELS[c]} {n} 处" for c, n in report.counts.items() if c in LABELS]

@@ -132,17 +132,16 @@ def generate(
     click.echo(f"已写入 {out}：{summary(draft, used_seed)}")
     if others is not None:
         click.echo(f"已在 {len(others)} 处加批注，列出其他说法")
-    from ..lint import lint_paragraphs, summary_line
+    from ..lint import draft_check_line
 
-    checked = lint_paragraphs(
+    line = draft_check_line(
         [p.text for p in draft.paragraphs],
         year=draft.year,
         target=brief.target_characters,
-        skip=("placeholder",),
         scope=brief.scope,
         place=brief.place,
     )
-    click.echo(summary_line(checked) + "（占位见上；详查可用 speechdraft lint）")
+    click.echo(line + "（占位见上；详查可用 speechdraft lint）")
     if backup:
         click.echo(f"原文件已备份为 {backup}")
     for note in draft.notes:

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from ..answers import section_label
 from ..api import speaking_minutes
 from ..draft import PLACEHOLDER_RE, Paragraph
-from ..lint import lint_paragraphs, summary_line
+from ..lint import draft_check_line
 from ..picker.session import PickSession
 
 
@@ -118,11 +118,10 @@ def checks(session: PickSession) -> str:
     near-duplicate check takes longer than a swap; the result is kept per draft text.
     """
     draft, brief = session.draft, session.brief
-    return _checks(tuple(p.text for p in draft.paragraphs), draft.year, brief.target_characters, brief.scope)
+    texts = tuple(p.text for p in draft.paragraphs)
+    return _checks(texts, draft.year, brief.target_characters, brief.scope, brief.place)
 
 
 @lru_cache(maxsize=16)
-def _checks(paragraphs: tuple[str, ...], year: int, target: int | None, scope: str) -> str:
-    """As `generate` calls the checks (tests compare the two lines)."""
-    report = lint_paragraphs(list(paragraphs), year=year, target=target, skip=("placeholder",), scope=scope)
-    return summary_line(report)
+def _checks(paragraphs: tuple[str, ...], year: int, target: int | None, scope: str, place: str | None) -> str:
+    return draft_check_line(paragraphs, year=year, target=target, scope=scope, place=place)
