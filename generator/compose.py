@@ -27,7 +27,7 @@ from .lint import LENGTH_TOLERANCE
 from .numbering import INLINE_STYLES, cn, cn_count, ordinal
 from .overlap import SentenceIndex
 from .places import section_label
-from .redpen import PARAGRAPH_LIMIT, PARAGRAPH_SENTENCES, RedPen, load_redpen, sentences
+from .redpen import PARAGRAPH_LIMIT, PARAGRAPH_SENTENCES, Anchor, RedPen, load_redpen, sentences
 from .skeleton import Domains, Items, Para, Sections, Skeleton
 from .templating import placeholder, render
 
@@ -123,7 +123,8 @@ class _Composer:
         self.sequenced = 0  # paragraphs run through 首先……其次……
         self.governing: str | None = None  # topic of the current point's heading
         self.list_openers: list[str] | None = None  # connectives opening items of the list being built
-        self.anchors = [a for a in self.pen.anchors if a.applies(self.year)]
+        self.anchors = [a for a in self.pen.anchors if a.applies(self.year)]  # still to be said
+        self.said_anchors: list[Anchor] = []  # said once: not again (“十五五开局之年” twice is padding)
         self.used_sentences: set[str] = set()
         self.quoted: set[str] = set()  # brief facts some chosen variant already quotes
         self.paragraphs: list[Paragraph] = []
@@ -238,9 +239,7 @@ class _Composer:
             pool = own
         # The year's anchors (terms.yaml): where a variant carries one still missing, take one that does.
         if self.anchors:
-            anchored = [
-                c for c in pool if any(a.pattern.search(self._rendered(c, extra)[0]) for a in self.anchors)
-            ]
+            anchored = [c for c in pool if any(a.pattern.search(self._words(c, extra)) for a in self.anchors)]
             if anchored:
                 pool = anchored
         # Parallel headings (对仗/排比): once a point heading sets a family, later ones keep to it.
@@ -273,7 +272,9 @@ class _Composer:
             self.claimed[chosen.topic] = chosen.asserts
         if self._sequenced(text):
             self.sequenced += 1
-        self.anchors = [a for a in self.anchors if not a.pattern.search(text)]
+        for a in [a for a in self.anchors if a.pattern.search(head + text)]:
+            self.anchors.remove(a)
+            self.said_anchors.append(a)
         self.quoted.update(chosen.needs)
         for s in sentences(text):
             self.used_sentences.add(sentence_key(s))
@@ -295,17 +296,28 @@ class _Composer:
             and self.claimed.get(c.topic, c.asserts) != c.asserts
         )
 
+    def _words(self, c: Candidate, extra: dict[str, Any]) -> str:
+        """Everything a variant says: its lead phrase (an item's head) and its text."""
+        text, head, _ = self._rendered(c, extra)
+        return head + text
+
     def _avoided(self, c: Candidate, extra: dict[str, Any]) -> bool:
-        """Whether a sentence of this variant is (nearly) one of the past speeches' (`--avoid`)."""
+        """Whether a sentence of this variant, or its lead phrase, is (nearly) one of the past
+        speeches' (`--avoid`)."""
         assert self.avoid is not None
-        return any(self.avoid.find(s) for s in sentences(self._rendered(c, extra)[0]))
+        text, head, _ = self._rendered(c, extra)
+        return any(self.avoid.find(s) for s in [*sentences(text), head] if s)
 
     def _in_style(self, c: Candidate, extra: dict[str, Any]) -> bool:
-        """Connectives vary (red pen §6): few 首先……其次…… runs, at most one connective-led item a list."""
-        if self.sequenced >= MAX_SEQUENCED and self._sequenced(self._rendered(c, extra)[0]):
+        """Said once, varied (red pen §6): a year's anchor once, few 首先……其次…… runs, at most one
+        connective-led item a list."""
+        if any(a.pattern.search(self._words(c, extra)) for a in self.said_anchors):
+            return False
+        text = self._rendered(c, extra)[0]
+        if self.sequenced >= MAX_SEQUENCED and self._sequenced(text):
             return False
         # At most one item of a list opens with a connective (首先, 同时 …).
-        return not (self.list_openers and self.pen.opening_connective(self._rendered(c, extra)[0]))
+        return not (self.list_openers and self.pen.opening_connective(text))
 
     @staticmethod
     def _sequenced(text: str) -> bool:

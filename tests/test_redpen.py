@@ -310,3 +310,13 @@ def test_room_phase_role_and_relation_from_the_brief():
     told = _brief(speaker="XXX", speaker_role="书记", previous_speakers=[{"who": "某某", "rank": "上级"}])
     assert told.role == "书记" and told.relation == "下级"
     assert _brief().phase is None and _brief().role is None
+
+
+def test_a_year_anchor_is_said_once():
+    """§6 said once: “十五五开局之年” in the opening is not said again in the body."""
+    for name, _brief, skel, seed, draft in corpus():
+        text = draft.full_text()
+        for anchor in PEN.anchors:
+            if anchor.applies(draft.year):
+                n = len(anchor.pattern.findall(text))
+                assert n <= 1, f"{_where(name, skel, seed)}: “{anchor.name}” {n} 次"
