@@ -19,7 +19,7 @@ import pytest
 from conftest import EXAMPLES, ROOT
 from pdf_pages import PT_PER_MM, Page, match_paragraphs, read_pages
 
-from generator.api import complete_brief, draft_from_brief, resolve_seed
+from generator.api import complete_brief, draft_from_brief
 from generator.brief import Brief
 from generator.draft import Draft
 from generator.loaders import load_brief
@@ -90,7 +90,8 @@ def converted(tmp_path_factory, library) -> dict[str, tuple[Draft, list[Page]]]:
     briefs["long-title"] = _long_title_brief()
     drafts, paths = {}, []
     for name, brief in briefs.items():
-        draft = draft_from_brief(brief, library, resolve_seed(brief, None))
+        # A fixed seed where the brief names none: the pages a test reads must not change run to run.
+        draft = draft_from_brief(brief, library, brief.seed if brief.seed is not None else 29)
         path = folder / f"{name}.docx"
         path.write_bytes(render_docx(draft, author=brief.speaker or ""))
         drafts[name], paths = draft, [*paths, path]
@@ -134,6 +135,9 @@ def _shortfall_explained(draft: Draft, short: int, nxt: Page) -> bool:
         orphan = head[0].first  # a paragraph's first line would have stood alone at the bottom
         widow = not head[0].first and len(head) > 1 and head[1].last  # its last line alone on top
         return orphan or widow
+    if short == 2 and len(head) > 2:
+        # A three-line paragraph cannot split 2+1 (widow) nor 1+2 (orphan): it moves whole.
+        return head[0].first and not head[1].last and head[2].last
     return False
 
 
@@ -214,7 +218,7 @@ def test_libreoffice_shows_the_alternatives_comments(tmp_path, library):
     from generator.render.docx_alternatives import slot_alternatives
 
     brief = complete_brief(load_brief(EXAMPLES[0]))
-    result = replay(brief, library, resolve_seed(brief, None))
+    result = replay(brief, library, brief.seed if brief.seed is not None else 29)
     alternatives = slot_alternatives(result)
     path = tmp_path / "alt.docx"
     path.write_bytes(render_docx(result.draft, alternatives=alternatives))
