@@ -365,7 +365,9 @@ class _Composer:
             try:
                 sentence = render(chosen.more[j], {**self.base, **extra}).strip()
             except jinja2.TemplateError as exc:
-                raise UserError(f"条目 {chosen.entry_id} 的 more 无法渲染（{exc}）", key=chosen.slot) from None
+                raise UserError(
+                    f"条目 {chosen.entry_id} 的 more 无法渲染（{exc}）", key=chosen.slot
+                ) from None
             self.cache.more[key] = sentence
         return sentence
 
