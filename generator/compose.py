@@ -247,9 +247,9 @@ class _Composer:
         if not fitting:
             where = f"、领域 {domain}" if domain else ""
             raise UserError(
-                f"短语库中没有适合槽位 {slot} 的变体（范围 {self.brief.scope}、会议 {self.brief.meeting.kind}、"
-                f"年份 {self.year}{where}），请在 phrasebank 中补充",
-                key=slot,
+                f"{self._place(section, role)}：短语库中没有适合这份简报的说法（范围 {self.brief.scope}、"
+                f"会议 {self.brief.meeting.kind}、年份 {self.year}{where}），请换一个骨架，"
+                f"或在自有短语库中为槽位 {slot} 补充说法"
             )
         usable = [c for c in fitting if self._usable(c, extra)]
         # Formulas (the hand-off, announce lines) may match any speech; everything else avoids the
@@ -267,7 +267,10 @@ class _Composer:
             if pool:
                 self.notes.append(f"{section_label(section)}中可选的说法不多，个别条目的关联词未能错开")
         if not pool:
-            raise UserError(f"短语库中槽位 {slot} 的说法已用尽，无法避免重复，请补充更多说法", key=slot)
+            raise UserError(
+                f"{self._place(section, role)}：短语库中的说法已用尽，无法避免重复，"
+                f"请换一个骨架或少讲几条，或在自有短语库中为槽位 {slot} 补充说法"
+            )
         # Real wording before scaffolds; scaffolds only where nothing else can stand.
         worded = [c for c in pool if not c.scaffold]
         if worded:
@@ -331,6 +334,14 @@ class _Composer:
             self.used_sentences.add(sentence_key(head))
         self.choices[path] = Choice(path=path, slot=slot, variant_id=chosen.id)
         return chosen, text, head
+
+    @staticmethod
+    def _place(section: str, role: str) -> str:
+        """Where in the speech, as a clerk reads it: “第二部分的条目”."""
+        what = {"heading": "标题", "item": "条目", "announce": "过渡句", "domain": "分领域段落"}.get(
+            role, "段落"
+        )
+        return f"{section_label(section)}的{what}"
 
     def _usable(self, c: Candidate, extra: dict[str, Any]) -> bool:
         """Not yet said (variant, entry, idea, sentence), and consistent with what was claimed."""
