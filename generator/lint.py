@@ -363,11 +363,13 @@ def near_duplicates(keys: Sequence[str], threshold: float = NEAR) -> list[tuple[
     for s in sets:
         for g in s:
             df[g] = df.get(g, 0) + 1
+    # Rarest first, ties by the bigram itself (a fixed order whatever the hash seed): ranked once.
+    rank = {g: r for r, g in enumerate(sorted(df, key=lambda g: (df[g], g)))}
     index: dict[str, list[int]] = {}
     out: list[tuple[int, int, float]] = []
     factor = threshold / (2 - threshold)
     for j, s in enumerate(sets):
-        ordered = sorted(s, key=lambda g: (df[g], g))
+        ordered = sorted(s, key=rank.__getitem__)
         prefix = ordered[: len(ordered) - math.ceil(factor * len(ordered) - 1e-9) + 1]
         candidates: set[int] = set()
         for g in prefix:
