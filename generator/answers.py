@@ -22,6 +22,8 @@ from pathlib import Path
 import jinja2
 from pydantic import BaseModel, ConfigDict, Field
 
+from .answersfile import ANSWERS_SUFFIX as ANSWERS_SUFFIX  # re-exported: the answers API
+from .answersfile import answers_path as answers_path
 from .answersfile import dump_answers
 from .api import Library
 from .bank import Candidate, PhraseBank, fit_for
@@ -35,7 +37,6 @@ from .select import choose_skeleton, fits
 from .templating import render
 from .yamlio import load_yaml
 
-ANSWERS_SUFFIX = ".answers.yaml"
 PATH_RE = re.compile(r"^(?:opening|closing|point[1-9])(?:\.(?:heading|announce|\d{1,3}))+$")
 VARIANT_RE = re.compile(r"^[A-Za-z0-9_\-.]+/[A-Za-z0-9_\-.]+$")
 SECTION_RE = re.compile(r"^(?:opening|closing|point[1-9])$")
@@ -54,11 +55,6 @@ class Answers(BaseModel):
     locked: list[str] = Field(default_factory=list)
     picked: list[str] = Field(default_factory=list)
     rerolls: dict[str, int] = Field(default_factory=dict)
-
-
-def answers_path(brief_path: Path) -> Path:
-    """`county.yaml` -> `county.answers.yaml`, in the same folder."""
-    return brief_path.with_name(brief_path.stem + ANSWERS_SUFFIX)
 
 
 # Sections and labels ---------------------------------------------------------
