@@ -133,6 +133,8 @@ class _Composer:
         self.points = skeleton.active_points(brief.points)
         self.base = self._base_context()
         self.cache = cache or _Cache()
+        # Drawn first from the rng, so every pass over one seed (length search, picker) agrees.
+        self.salt = rng.getrandbits(32)
 
     # Context -------------------------------------------------------------
 
@@ -325,37 +327,47 @@ class _Composer:
 
     def _more(self, chosen: Candidate, extra: dict[str, Any], text: str, budget: int) -> str:
         """Append some of the entry's further sentences: more the longer the draft should be,
-        never past the paragraph limit."""
+        never past the paragraph limit. Which ones is drawn per draft, so two drafts that use one
+        entry share its variant at most, not the whole paragraph; they keep the bank's order."""
         n = len(chosen.more)
         if not n or budget <= 0:
             return ""
         k = _scaled(self.fill, 0, n, chosen.id)
         own = {sentence_key(s) for s in sentences(text)}
-        added: list[str] = []
-        for j, source in enumerate(chosen.more[:k]):
-            key = (chosen.id, j, extra.get("domain"))
-            sentence = self.cache.more.get(key)
-            if sentence is None:
-                try:
-                    sentence = render(source, {**self.base, **extra}).strip()
-                except jinja2.TemplateError as exc:
-                    raise UserError(
-                        f"条目 {chosen.entry_id} 的 more 无法渲染（{exc}）", key=chosen.slot
-                    ) from None
-                self.cache.more[key] = sentence
+        room = PARAGRAPH_SENTENCES - len(sentences(text))
+        order = sorted(range(n), key=lambda j: zlib.crc32(f"{self.salt}:{chosen.id}:{j}".encode()))
+        picked: dict[int, str] = {}
+        for j in order:
+            if len(picked) >= min(k, room):
+                break
+            sentence = self._more_sentence(chosen, j, extra)
             keys = [sentence_key(s) for s in sentences(sentence)]
             if any(key in self.used_sentences or key in own for key in keys):
                 continue
             if self.avoid is not None and any(self.avoid.find(s) for s in sentences(sentence)):
                 continue
-            if len(sentence) > budget or len(sentences(text)) + len(added) + 1 > PARAGRAPH_SENTENCES:
-                break
-            if self.pen.opening_connective(sentence) and added and self.pen.opening_connective(added[-1]):
+            if len(sentence) > budget:
                 continue
             budget -= len(sentence)
             own.update(keys)
-            added.append(sentence)
+            picked[j] = sentence
+        added: list[str] = []
+        for j in sorted(picked):  # never two connective-led sentences in a row
+            if added and self.pen.opening_connective(picked[j]) and self.pen.opening_connective(added[-1]):
+                continue
+            added.append(picked[j])
         return "".join(added)
+
+    def _more_sentence(self, chosen: Candidate, j: int, extra: dict[str, Any]) -> str:
+        key = (chosen.id, j, extra.get("domain"))
+        sentence = self.cache.more.get(key)
+        if sentence is None:
+            try:
+                sentence = render(chosen.more[j], {**self.base, **extra}).strip()
+            except jinja2.TemplateError as exc:
+                raise UserError(f"条目 {chosen.entry_id} 的 more 无法渲染（{exc}）", key=chosen.slot) from None
+            self.cache.more[key] = sentence
+        return sentence
 
     def emit(self, kind: Any, text: str, section: str, paths: tuple[str, ...], lead: str = "") -> None:
         self.paragraphs.append(Paragraph(kind=kind, text=text, lead=lead, section=section, paths=paths))
