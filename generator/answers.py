@@ -22,6 +22,8 @@ from pathlib import Path
 import jinja2
 from pydantic import BaseModel, ConfigDict, Field
 
+from .answersfile import ANSWERS_SUFFIX as ANSWERS_SUFFIX  # re-exported: the answers API
+from .answersfile import answers_path as answers_path
 from .answersfile import dump_answers
 from .api import Library
 from .bank import Candidate, PhraseBank, fit_for
@@ -30,12 +32,12 @@ from .compose import SlotRequest, base_context, compose, random_chooser
 from .draft import Draft
 from .errors import UserError
 from .numbering import cn
+from .overlap import SentenceIndex
 from .places import Role, place_labels, section_label, section_of, shorten
 from .select import choose_skeleton, fits
 from .templating import render
 from .yamlio import load_yaml
 
-ANSWERS_SUFFIX = ".answers.yaml"
 PATH_RE = re.compile(r"^(?:opening|closing|point[1-9])(?:\.(?:heading|announce|\d{1,3}))+$")
 VARIANT_RE = re.compile(r"^[A-Za-z0-9_\-.]+/[A-Za-z0-9_\-.]+$")
 SECTION_RE = re.compile(r"^(?:opening|closing|point[1-9])$")
@@ -54,11 +56,6 @@ class Answers(BaseModel):
     locked: list[str] = Field(default_factory=list)
     picked: list[str] = Field(default_factory=list)
     rerolls: dict[str, int] = Field(default_factory=dict)
-
-
-def answers_path(brief_path: Path) -> Path:
-    """`county.yaml` -> `county.answers.yaml`, in the same folder."""
-    return brief_path.with_name(brief_path.stem + ANSWERS_SUFFIX)
 
 
 # Sections and labels ---------------------------------------------------------
@@ -208,8 +205,12 @@ def replay(
     rerolls: Mapping[str, int] | None = None,
     avoid: Mapping[str, str] | None = None,
     reserved_entries: Collection[str] = (),
+    past: SentenceIndex | None = None,
 ) -> Replay:
     """Compose like `api.draft_from_brief`, steering every answered path.
+
+    `avoid` holds variants a reroll moves away from; `past` the office's past speeches, whose
+    sentences no path may reuse (a saved pick that does is reported as no longer fitting).
 
     `skeleton` is a command-line override; `pinned_skeleton` the answers file's
     skeleton, kept while the brief says `auto` and it still fits. The skeleton
@@ -230,10 +231,10 @@ def replay(
             was = "已不存在" if other is None else f"“{other.name}”不适合修改后的简报"
             notes.append(f"挑选时用的骨架{was}，改用“{skel.name}”，原有挑选大多不再适用")
     chooser = AnswersChooser(choices, rerolls=rerolls, avoid=avoid, reserved_entries=reserved_entries)
-    draft = compose(brief, library.bank, skel, rng, chooser)
+    draft = compose(brief, library.bank, skel, rng, chooser, avoid=past)
     slots = chooser.run_for(draft)
     result = Replay(draft=draft, seed=seed, brief=brief, slots=slots)
-    details, kept = explain_mismatches(choices or {}, result, library.bank)
+    details, kept = explain_mismatches(choices or {}, result, library.bank, past)
     result.mismatches = notes + details
     total = len(choices or {})
     if changed_skeleton:
@@ -258,7 +259,9 @@ def variant_words(
     return shorten(words, limit)
 
 
-def explain_mismatches(choices: Mapping[str, str], result: Replay, bank: PhraseBank) -> tuple[list[str], int]:
+def explain_mismatches(
+    choices: Mapping[str, str], result: Replay, bank: PhraseBank, past: SentenceIndex | None = None
+) -> tuple[list[str], int]:
     """One plain Chinese line per answered path the draft could not keep, and how many it kept.
 
     Places are named as the draft names them and sayings by their first words: a
@@ -285,7 +288,10 @@ def explain_mismatches(choices: Mapping[str, str], result: Replay, bank: PhraseB
         here = labels.get(path, section_label(section))
         old = variant_words(bank, wanted, record.request, brief, draft)
         new = variant_words(bank, record.chosen, record.request, brief, draft)
-        reason = _why(wanted, path, record, bank, brief, draft.year, labels, user_of_entry)
+        if past is not None and _in_past(bank, wanted, record.request, brief, draft, past):
+            reason = "与往年讲话重复"
+        else:
+            reason = _why(wanted, path, record, bank, brief, draft.year, labels, user_of_entry)
         was = f"原选“{old}”" if old else "原来的说法"
         lines.append(f"{here}{was}{reason}，已换成“{new}”")
     for section, n in moved.items():
@@ -293,6 +299,23 @@ def explain_mismatches(choices: Mapping[str, str], result: Replay, bank: PhraseB
     for section, n in gone.items():
         lines.append(f"{section_label(section)}：修改后的讲话稿没有这一部分，其中 {n} 处挑选未使用")
     return lines, kept
+
+
+def _in_past(
+    bank: PhraseBank, variant_id: str, request: SlotRequest, brief: Brief, draft: Draft, past: SentenceIndex
+) -> bool:
+    """Whether a sentence or the lead phrase of this variant, as it would read here, is a past speech's."""
+    from .redpen import sentences
+
+    cand = bank.variant(variant_id)
+    if cand is None:
+        return False
+    ctx = {**base_context(brief, draft.point_count, draft.year), **dict(request.context)}
+    try:
+        said = [*sentences(render(cand.text, ctx)), render(cand.head, ctx) if cand.head else ""]
+    except jinja2.TemplateError:
+        return False
+    return any(past.find(s) for s in said if s)
 
 
 def _why(
@@ -347,6 +370,7 @@ def replay_answers(
     *,
     seed: int | None = None,
     skeleton: str | None = None,
+    past: SentenceIndex | None = None,
 ) -> Replay:
     """What `generate` does with an answers file: the picked draft, plus notes on what changed."""
     brief, notes = brief_for_answers(brief, answers)
@@ -365,6 +389,7 @@ def replay_answers(
         skeleton=skeleton,
         pinned_skeleton=answers.skeleton,
         rerolls=answers.rerolls,
+        past=past,
     )
     result.mismatches[:0] = notes
     return result
@@ -382,6 +407,7 @@ def reroll(
     rerolls: Mapping[str, int] | None = None,
     skeleton: str | None = None,
     pinned_skeleton: str | None = None,
+    past: SentenceIndex | None = None,
 ) -> Replay:
     """Fresh choices for one section (from `new_seed`); every other path and every one in `locked` kept.
 
@@ -401,6 +427,7 @@ def reroll(
         rerolls={**(rerolls or {}), section: new_seed},
         avoid=avoid,
         reserved_entries=reserved,
+        past=past,
     )
     return result
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,6 +33,13 @@ _ORPHANS = "# 以下备注原来所在的项已不存在："
 _TOP = re.compile(r"^([A-Za-z_]+):")
 _ITEM = re.compile(r"^\s+-\s*([^\s#]+)")
 _PAIR = re.compile(r"^\s+([^\s:#]+):")
+
+ANSWERS_SUFFIX = ".answers.yaml"
+
+
+def answers_path(brief_path: Path) -> Path:
+    """`county.yaml` -> `county.answers.yaml`, in the same folder."""
+    return brief_path.with_name(brief_path.stem + ANSWERS_SUFFIX)
 
 
 def _split_comment(line: str) -> tuple[str, str]:

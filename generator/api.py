@@ -79,3 +79,19 @@ def summary(draft: Draft, seed: int) -> str:
         f"{draft.characters} 字，约 {speaking_minutes(draft.characters):.0f} 分钟，"
         f"待补充占位 {holes} 处，种子 {seed}"
     )
+
+
+def avoid_sources(brief: Brief, brief_path: Path | None, extra: Sequence[Path] = ()) -> list[Path]:
+    """Where the office's past speeches are: `--avoid` paths and the brief's `avoid:` (relative to
+    the brief's folder, or to the working folder for a brief with no file)."""
+    base = brief_path.parent if brief_path is not None else Path(".")
+    return [*extra, *(base / p for p in brief.avoid)]
+
+
+def past_speeches(sources: Sequence[Path]) -> SentenceIndex | None:
+    """Every sentence of those speeches, which a draft must not reuse; None when there are none."""
+    if not sources:
+        return None
+    from .overlap import index_files
+
+    return index_files(sources)

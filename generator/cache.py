@@ -22,7 +22,7 @@ from typing import TypeVar
 from . import __version__
 
 T = TypeVar("T")
-FORMAT = 3  # bump when what is pickled changes shape
+FORMAT = 4  # bump when what is pickled changes shape
 
 
 def cache_dir() -> Path:

@@ -365,7 +365,9 @@ class _Composer:
             try:
                 sentence = render(chosen.more[j], {**self.base, **extra}).strip()
             except jinja2.TemplateError as exc:
-                raise UserError(f"条目 {chosen.entry_id} 的 more 无法渲染（{exc}）", key=chosen.slot) from None
+                raise UserError(
+                    f"条目 {chosen.entry_id} 的 more 无法渲染（{exc}）", key=chosen.slot
+                ) from None
             self.cache.more[key] = sentence
         return sentence
 
@@ -648,12 +650,15 @@ def compose(
             tried[fill] = _Composer(brief, bank, skeleton, rng, random_chooser, fill, cache, avoid).run()
         return tried[fill]
 
-    # Length grows with the fill level (more items, more sentences, optional paragraphs kept):
-    # bisect between the shortest and the longest draft the skeleton gives for this brief.
+    # Length grows with the fill level (more items, more sentences, optional paragraphs kept), about
+    # in proportion: search between the shortest and the longest draft the skeleton gives for this
+    # brief by interpolating (kept off the ends, so each step narrows the range).
     lo, hi = 0.0, 1.0
     if attempt(lo).characters < target < attempt(hi).characters:
         for _ in range(BISECT_STEPS):
-            mid = (lo + hi) / 2
+            c_lo, c_hi = attempt(lo).characters, attempt(hi).characters
+            share = (target - c_lo) / (c_hi - c_lo) if c_hi > c_lo else 0.5
+            mid = lo + (hi - lo) * min(0.9, max(0.1, share))
             if abs(attempt(mid).characters - target) <= LENGTH_TOLERANCE * target / 3:
                 break
             if attempt(mid).characters < target:

@@ -12,11 +12,11 @@ import stat
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from .bank import BankFile, PhraseBank
+from .bank import PhraseBank
 from .brief import Brief
 from .cache import cached
 from .draft import XML_INVALID
@@ -25,6 +25,9 @@ from .skeleton import Skeleton, iter_slots
 from .templating import TemplateFailure, render, syntax_message, undeclared_names
 from .validation import validate
 from .yamlio import MAX_INPUT_BYTES, YamlDoc, format_path, load_yaml, parse_yaml
+
+if TYPE_CHECKING:
+    from .bank_schema import BankFile
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -196,6 +199,8 @@ def load_bank_file(path: Path, *, verify: bool = False) -> BankFile:
     errors = _check_templates(doc, doc.data)
     if errors:
         raise UserErrors(errors[:10])
+    from .bank_schema import BankFile
+
     bank_file = validate(BankFile, doc, "短语库")
     seen: dict[str, int] = {}
     for i, entry in enumerate(bank_file.entries):

@@ -133,6 +133,11 @@ def _temp_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf"^\.{re.escape(name)}\.(?:([A-Za-z0-9-]*)~(\d+)\.)?[A-Za-z0-9_-]+\.tmp$")
 
 
+def _temp_name(name: str) -> str:
+    """A temporary name beside `name` that `_temp_pattern` knows, so a killed run's file is cleaned up."""
+    return f".{name}.{_host()}~{os.getpid()}.{secrets.token_hex(4)}.tmp"
+
+
 def _host() -> str:
     """This machine's name as it may appear in a file name: a shared folder is written from many PCs."""
     return re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname())[:24]
@@ -142,7 +147,7 @@ def _write_temp(parent: Path, name: str, data: bytes, mode: int) -> Path:
     """A new temporary file holding `data`, flushed to disk, with its final mode."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
     for _ in range(100):
-        tmp = parent / f".{name}.{_host()}~{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        tmp = parent / _temp_name(name)
         try:
             fd = os.open(tmp, flags, 0o600)
             break

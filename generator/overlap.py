@@ -29,6 +29,18 @@ def normal(sentence: str) -> str:
     return NORMAL.sub("", sentence)
 
 
+# A numbering marker in front of a sentence (一、 （一） 第一， 一是 一要 1.): where a sentence stands in
+# the list is not part of what it says, so a heading or lead phrase is found under any number.
+_ORDINAL = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、是要]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+[，,、：:]?|\d+[.．、])"
+)
+
+
+def sentence_key(sentence: str) -> str:
+    """What two sentences must share to count as the same: the words, without numbering or punctuation."""
+    return normal(_ORDINAL.sub("", sentence, count=1))
+
+
 def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in SPLIT.split(text) if s.strip()]
 
@@ -60,7 +72,7 @@ class SentenceIndex:
     postings: dict[str, list[int]] = field(default_factory=dict)
 
     def add(self, sentence: str, source: str) -> None:
-        key = normal(sentence)
+        key = sentence_key(sentence)
         if len(key) < MIN_SENTENCE or key in self.exact:
             return
         self.exact[key] = (sentence, source)
@@ -81,7 +93,7 @@ class SentenceIndex:
 
     def find(self, sentence: str) -> Hit | None:
         """The stored sentence identical or nearly identical to `sentence`, if any."""
-        key = normal(sentence)
+        key = sentence_key(sentence)
         if len(key) < MIN_SENTENCE:
             return None
         same = self.exact.get(key)
@@ -188,7 +200,9 @@ class Overlap:
 
 def compare(paragraphs: Sequence[str], reference: SentenceIndex, source: str) -> Overlap:
     """Sentences of `paragraphs` found in `reference`, and the runs they form."""
-    counted = [s for text in paragraphs for s in split_sentences(text) if len(normal(s)) >= MIN_SENTENCE]
+    counted = [
+        s for text in paragraphs for s in split_sentences(text) if len(sentence_key(s)) >= MIN_SENTENCE
+    ]
     shared: list[tuple[str, Hit]] = []
     flags: list[bool] = []
     for s in counted:

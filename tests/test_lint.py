@@ -293,3 +293,16 @@ def test_indexed_near_duplicates_equal_the_pairwise_measure():
         keys.append("".join(s) + ("" if k % 3 else "在此"))
     assert near_duplicates(keys) == _brute_near(keys)
     assert near_duplicates(keys), "the sample has near duplicates"
+
+
+def test_the_built_in_term_frames_are_valid_regular_expressions():
+    """load_terms skips compiling the built-in file's frames at run time (speed); they are checked here."""
+    import re
+
+    terms = load_terms()
+    frames = [f for t in terms.terms for f in (*t.current_forms, *t.retrospective_forms)]
+    assert frames
+    for frame in frames:
+        before, after = frame.split("…")
+        re.compile(before)
+        re.compile(after)

@@ -134,3 +134,59 @@ def test_generic_words_are_not_place_names():
         "推动乡镇、社区、园区、开发区、驻区单位、专业市场、城市和城镇党建，先进地区的经验，青山县委的部署。"
     ]
     assert foreign_places(text, "青山县", "县") == []
+
+
+def _past_drafts(tmp_path: Path, n: int = 3) -> Path:
+    past = tmp_path / "past"
+    past.mkdir()
+    for seed in range(n):
+        _generate(past, seed, f"{seed}.txt")
+    return past
+
+
+def test_replaying_answers_avoids_past_speeches_and_says_what_it_replaced(tmp_path):
+    """Picks saved without --avoid are replayed with it: a pick that reuses a past sentence gives way."""
+    import shutil
+
+    past = _past_drafts(tmp_path)
+    brief = tmp_path / "brief.yaml"
+    shutil.copy(COUNTY, brief)
+    runner = CliRunner()
+    res = runner.invoke(
+        main, ["reroll", str(brief), "--section", "开头", "-o", str(tmp_path / "r.txt"), "--seed", "0"]
+    )
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "brief.answers.yaml").is_file()
+    plain = tmp_path / "plain.txt"
+    assert runner.invoke(main, ["generate", str(brief), "-o", str(plain)]).exit_code == 0
+    assert _shared(plain.read_text("utf-8"), past), "seed 0's picks reuse the past drafts: not vacuous"
+    out = tmp_path / "out.txt"
+    res = runner.invoke(main, ["generate", str(brief), "-o", str(out), "--avoid", str(past)])
+    assert res.exit_code == 0, res.output
+    assert "使用挑选结果" in res.output and "避开往年讲话" in res.output
+    assert _shared(out.read_text("utf-8"), past) == []
+    assert "与往年讲话重复" in res.output  # the replaced picks are reported, with the reason
+
+
+def test_pick_and_the_web_page_avoid_the_briefs_past_speeches(tmp_path, library):
+    from generator.loaders import load_brief
+    from generator.render.txt import render_txt
+    from generator.web.state import Workspace
+
+    past = _past_drafts(tmp_path)
+    brief = load_brief(COUNTY).model_copy(update={"avoid": [str(past)], "seed": 0})
+    workspace = Workspace(library, tmp_path / "web")
+    workspace.open(brief)
+    assert workspace.session is not None and workspace.session.past is not None
+    first = render_txt(workspace.session.draft)
+    assert _shared(first, past) == []
+    step = workspace.session.steps[3]
+    for option in workspace.session.candidates(step.path):  # what the page offers to swap in
+        workspace.session.choose(step.path, option.id)
+        assert _shared(render_txt(workspace.session.draft), past) == []
+    # A path that cannot be read is said, and the draft is still made.
+    workspace.open(brief.model_copy(update={"avoid": [str(tmp_path / "gone")]}))
+    assert workspace.session.past is None and any("往年讲话未能读取" in n for n in workspace.notes)
+    without = Workspace(library, tmp_path / "web2")
+    without.open(brief.model_copy(update={"avoid": []}))
+    assert _shared(render_txt(without.session.draft), past), "seed 0 reuses the past drafts: not vacuous"

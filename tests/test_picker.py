@@ -446,16 +446,16 @@ def run_pick(brief, *args, keys: str):
 def test_every_pick_is_saved_at_once_and_ctrl_c_resumes_at_the_next_point(tmp_path, monkeypatch):
     brief, opts = write_case(tmp_path)
     apath = tmp_path / "brief.answers.yaml"
-    from generator.picker import store
+    from generator import answers as answers_module
 
     saved: list[list[str]] = []
-    real_save = store.save_answers
+    real_save = answers_module.save_answers
 
     def watch(path, answers, *a, **kw):
         real_save(path, answers, *a, **kw)
         saved.append(load_answers(path).picked)  # what is on disk right after each change
 
-    monkeypatch.setattr(store, "save_answers", watch)
+    monkeypatch.setattr(answers_module, "save_answers", watch)  # the autosaver's writer
     result = run_pick(brief, "-o", tmp_path / "x.txt", *opts, keys="2" + "3" + "1" + CTRL_C + "2")
     assert result.exit_code == 1, result.output
     steps = [s.path for s in PickSession(make_brief(), make_library(), 11).steps]

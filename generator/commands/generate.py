@@ -10,7 +10,7 @@ from ..api import Library, complete_brief, draft_from_brief, resolve_seed, summa
 from ..loaders import load_brief
 from ..output import check_writable, write_bytes_atomic
 from ..render import FORMATS, render_for
-from .options import user_folders
+from .options import AVOID, load_past, user_folders
 
 
 @click.command()
@@ -38,13 +38,7 @@ from .options import user_folders
 @click.option(
     "--no-answers", is_flag=True, help="忽略简报旁的挑选结果 BRIEF.answers.yaml（见 speechdraft pick）"
 )
-@click.option(
-    "--avoid",
-    "avoid_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="往年讲话稿（.txt/.md/.docx 文件或目录）：新稿不重复其中的句子，可多次给出",
-)
+@AVOID
 def generate(
     brief_path: Path,
     output: Path | None,
@@ -86,24 +80,18 @@ def generate(
 
     picked = None if no_answers else find_answers(brief_path)
     replayed = None
+    avoid = load_past(brief, brief_path, avoid_paths)
     if picked is not None:
         from ..answers import load_answers, replay_answers, report_lines
 
         answers = load_answers(picked)
         click.echo(f"使用挑选结果 {picked}（{len(answers.choices)} 处选择；加 --no-answers 可忽略）")
-        replayed = replay_answers(raw_brief, library, answers, seed=seed, skeleton=skeleton)
+        replayed = replay_answers(raw_brief, library, answers, seed=seed, skeleton=skeleton, past=avoid)
         used_seed, draft = replayed.seed, replayed.draft
         for line in report_lines(replayed):
             click.echo(f"挑选结果：{line}", err=True)
     else:
         used_seed = resolve_seed(brief, seed)
-        avoid = None
-        sources = [*avoid_paths, *(brief_path.parent / p for p in brief.avoid)]
-        if sources:
-            from ..overlap import index_files
-
-            avoid = index_files(sources)
-            click.echo(f"避开往年讲话：{len(sources)} 处来源，{len(avoid)} 个句子")
         if alternatives:
             from ..answers import AnswersChooser, Replay
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from ..brief import Brief
+    from ..overlap import SentenceIndex
 
 SKELETONS_DIR = click.option(
     "--skeletons-dir",
@@ -27,3 +31,23 @@ BANK_DIR = click.option(
 def user_folders(f: Callable[..., Any]) -> Callable[..., Any]:
     """--skeletons-dir and --bank-dir: the clerk's own data merged over the built-ins."""
     return SKELETONS_DIR(BANK_DIR(f))
+
+
+AVOID = click.option(
+    "--avoid",
+    "avoid_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="往年讲话稿（.txt/.md/.docx 文件或目录）：新稿不重复其中的句子，可多次给出",
+)
+
+
+def load_past(brief: Brief, brief_path: Path, extra: tuple[Path, ...]) -> SentenceIndex | None:
+    """The past speeches of `--avoid` and the brief's `avoid:`, read once, with a line saying so."""
+    from ..api import avoid_sources, past_speeches
+
+    sources = avoid_sources(brief, brief_path, extra)
+    index = past_speeches(sources)
+    if index is not None:
+        click.echo(f"避开往年讲话：{len(sources)} 处来源，{len(index)} 个句子")
+    return index

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import UserError
-from .options import BANK_DIR, SKELETONS_DIR
+from .options import AVOID, BANK_DIR, SKELETONS_DIR, load_past
 
 if TYPE_CHECKING:
     from ..answers import Answers, Replay
@@ -61,6 +61,7 @@ def _common(f: Any) -> Any:
             ),
             SKELETONS_DIR,
             BANK_DIR,
+            AVOID,
         ]
     ):
         f = option(f)
@@ -177,6 +178,7 @@ def pick(
     bank_dirs: tuple[Path, ...],
     seed: int | None,
     no_answers: bool,
+    avoid_paths: tuple[Path, ...] = (),
 ) -> None:
     """逐段挑选说法（交互式），保存挑选结果 BRIEF.answers.yaml 并生成讲话稿。"""
     io = obj.get("picker_io") if isinstance(obj, dict) else None
@@ -191,9 +193,10 @@ def pick(
     out = _check_output(brief_path, output, force, reference_docx)
     raw, library, answers, found = _load(brief_path, skeleton_dirs, bank_dirs, not no_answers)
     saver = Autosaver(brief_path, save_target(brief_path))
+    past = load_past(raw, brief_path, avoid_paths)
     if answers is not None:
         brief, notes = brief_for_answers(raw, answers)
-        session = PickSession.from_answers(brief, library, answers, seed=seed, skeleton=skeleton)
+        session = PickSession.from_answers(brief, library, answers, seed=seed, skeleton=skeleton, past=past)
         session.messages[:0] = notes
         start = session.index + 1
         click.echo(
@@ -202,7 +205,7 @@ def pick(
         )
     else:
         brief = complete_brief(raw)
-        session = PickSession(brief, library, resolve_seed(brief, seed), skeleton=skeleton)
+        session = PickSession(brief, library, resolve_seed(brief, seed), skeleton=skeleton, past=past)
     if saver.elsewhere:
         click.echo(f"简报所在的文件夹不能写入，挑选结果将自动保存到 {saver.target}")
     session.on_change = saver.save
@@ -251,6 +254,7 @@ def reroll(
     bank_dirs: tuple[Path, ...],
     new_seed: int | None,
     seed: int | None,
+    avoid_paths: tuple[Path, ...] = (),
 ) -> None:
     """重新生成某一部分的说法，其余部分保持不变；更新挑选结果并写出讲话稿。"""
     import secrets
@@ -271,13 +275,14 @@ def reroll(
     out = _check_output(brief_path, output, force, reference_docx)
     raw, library, answers, found = _load(brief_path, skeleton_dirs, bank_dirs, True)
     apath = save_target(brief_path)
+    past = load_past(raw, brief_path, avoid_paths)
     if answers is not None:
         click.echo(f"已读取挑选结果 {found}")
-        base = replay_answers(raw, library, answers, seed=seed, skeleton=skeleton)
+        base = replay_answers(raw, library, answers, seed=seed, skeleton=skeleton, past=past)
         locked, picked, rerolls = set(answers.locked), set(answers.picked), dict(answers.rerolls)
     else:
         brief = complete_brief(raw)
-        base = replay(brief, library, resolve_seed(brief, seed), skeleton=skeleton)
+        base = replay(brief, library, resolve_seed(brief, seed), skeleton=skeleton, past=past)
         locked, picked, rerolls = set(), set(), {}
     for line in report_lines(base):
         click.echo(f"提示：{line}", err=True)
@@ -295,6 +300,7 @@ def reroll(
         rerolls=rerolls,
         skeleton=skeleton,
         pinned_skeleton=base.draft.skeleton_id,
+        past=past,
     )
     for line in report_lines(result):
         click.echo(f"提示：{line}", err=True)

@@ -56,6 +56,9 @@ def serve(
             click.echo(f"警告：{warning}", err=True)
         apath = find_answers(brief_path)
         answers = load_answers(apath) if apath is not None else None
+        if brief.avoid:  # the page keeps its own copy of the brief: keep where `avoid:` points
+            folder = brief_path.resolve().parent
+            brief = brief.model_copy(update={"avoid": [str(folder / p) for p in brief.avoid]})
         workspace.open(brief, answers)
         workspace.save()
         click.echo(f"已打开简报 {brief_path}" + (f"和挑选结果 {apath}" if answers else ""))

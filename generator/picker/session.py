@@ -32,6 +32,7 @@ from ..bank import Candidate, spread_over_entries
 from ..brief import Brief
 from ..compose import SlotRequest, base_context
 from ..draft import Draft, Paragraph
+from ..overlap import SentenceIndex
 from ..places import section_label, section_of
 from ..templating import render
 
@@ -102,8 +103,10 @@ class PickSession:
         skeleton: str | None = None,
         pinned_skeleton: str | None = None,
         new_seed: Callable[[], int] = _new_seed,
+        past: SentenceIndex | None = None,
     ) -> None:
         self.brief = brief
+        self.past = past  # the office's past speeches: no choice here reuses their sentences
         self.library = library
         self.seed = seed
         self.skeleton = skeleton
@@ -126,6 +129,7 @@ class PickSession:
             skeleton=skeleton,
             pinned_skeleton=pinned_skeleton,
             rerolls=self.rerolls,
+            past=past,
         )
         self._after_compose()
         # a pick the changed brief could not keep is no longer the clerk's decision
@@ -143,6 +147,7 @@ class PickSession:
         *,
         seed: int | None = None,
         skeleton: str | None = None,
+        past: SentenceIndex | None = None,
     ) -> PickSession:
         """Resume picking from a saved answers file at the first undecided point.
 
@@ -158,6 +163,7 @@ class PickSession:
             rerolls=answers.rerolls,
             skeleton=skeleton,
             pinned_skeleton=answers.skeleton,
+            past=past,
         )
         session.index = session.first_undecided()
         return session
@@ -358,6 +364,7 @@ class PickSession:
             skeleton=self.skeleton,
             pinned_skeleton=self.pinned_skeleton,
             rerolls=self.rerolls,
+            past=self.past,
         )
 
     def choose(self, path: str, variant_id: str) -> None:
@@ -441,6 +448,7 @@ class PickSession:
                 rerolls=self.rerolls,
                 skeleton=self.skeleton,
                 pinned_skeleton=self.pinned_skeleton,
+                past=self.past,
             )
         )
         for step in self.steps:

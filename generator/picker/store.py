@@ -16,7 +16,7 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..answers import answer_notes, answers_path, save_answers
+from ..answersfile import answers_path
 from ..atomic import write_text_atomic
 
 if TYPE_CHECKING:
@@ -90,6 +90,8 @@ class Autosaver:
 
     def save(self, session: PickSession) -> None:
         keep_old = self.saves == 0 and self.target.is_file()
+        from ..answers import answer_notes, save_answers  # the picker's modules: loaded on first save
+
         kept = save_answers(
             self.target,
             session.to_answers(),

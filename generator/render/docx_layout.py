@@ -18,6 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from .docx import DEFAULT_FONT_PROFILE
+
 # Page: A4, margins top 37, bottom 35, left 28, right 26 mm.
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
@@ -70,7 +72,7 @@ FONT_PROFILES: dict[str, FontProfile] = {
         title_bold=True,
     ),
 }
-DEFAULT_PROFILE = "gb2312"
+DEFAULT_PROFILE = DEFAULT_FONT_PROFILE
 
 
 @dataclass(frozen=True)

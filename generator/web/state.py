@@ -14,10 +14,11 @@ import threading
 from pathlib import Path
 
 from ..answers import Answers, brief_for_answers, dump_answers, load_answers
-from ..api import Library, complete_brief, resolve_seed
+from ..api import Library, avoid_sources, complete_brief, past_speeches, resolve_seed
 from ..brief import Brief
 from ..errors import UserError
 from ..loaders import load_brief
+from ..overlap import SentenceIndex, speech_files
 from ..picker.session import PickSession
 from ..picker.store import user_data_dir
 from .forms import BriefForm, brief_yaml, empty_values, values_from_brief
@@ -39,6 +40,7 @@ class Workspace:
         self.form = BriefForm(values=empty_values())
         self.notes: list[str] = []  # one-off messages for the next page view
         self._written: dict[str, str] = {}  # file name -> text last written: unchanged files stay as they are
+        self._past: tuple[tuple[tuple[str, int], ...], SentenceIndex | None] = ((), None)
 
     # Disk --------------------------------------------------------------------------
 
@@ -94,15 +96,34 @@ class Workspace:
 
         Nothing changes when the brief cannot make a draft (a skeleton that does not fit).
         """
+        past = self.past_speeches(brief)
         if answers is not None:
             completed, notes = brief_for_answers(brief, answers)
-            session = PickSession.from_answers(completed, self.library, answers)
+            session = PickSession.from_answers(completed, self.library, answers, past=past)
             session.messages[:0] = notes
         else:
             completed = complete_brief(brief)
-            session = PickSession(completed, self.library, resolve_seed(completed, None))
+            session = PickSession(completed, self.library, resolve_seed(completed, None), past=past)
         self.brief, self.session = brief, session
         self.form = BriefForm(values=values_from_brief(brief))
+
+    def past_speeches(self, brief: Brief) -> SentenceIndex | None:
+        """The brief's `avoid:` speeches (relative paths from the folder the server runs in), read
+        again only when a file changes. A path that cannot be read is said, not fatal: the draft is
+        then made without it."""
+        sources = avoid_sources(brief, None)
+        try:
+            files = speech_files(sources)
+            stamp = tuple((str(f), f.stat().st_mtime_ns) for f in files) + tuple(
+                (str(p), -1) for p in sources
+            )
+            if stamp != self._past[0]:
+                self._past = (stamp, past_speeches(sources))
+        except (UserError, OSError) as exc:
+            message = exc.format() if isinstance(exc, UserError) else str(exc)
+            self.notes.append(f"往年讲话未能读取，本稿没有避开它们（{message}）")
+            return None
+        return self._past[1]
 
     def update(self, brief: Brief) -> None:
         """A changed brief: keep every pick and lock that still fits (a new seed in the form wins)."""
