@@ -105,6 +105,7 @@ class _Composer:
         fill: float,
         cache: _Cache | None = None,
         avoid: SentenceIndex | None = None,
+        spread_anchors: bool = True,
     ) -> None:
         self.brief = brief
         self.avoid = avoid
@@ -135,6 +136,45 @@ class _Composer:
         self.cache = cache or _Cache()
         # Drawn first from the rng, so every pass over one seed (length search, picker) agrees.
         self.salt = rng.getrandbits(32)
+        self.anchor_passes = self._anchor_passes() if spread_anchors else {}
+        self.anchor_plan = dict(self.anchor_passes)
+
+    def _anchor_passes(self) -> dict[str, int]:
+        """For each anchor of the year, how many of the places that can carry it to pass over before
+        one must: drawn from the salt, and never more than the places sure to be in the draft (not
+        optional) leave room for."""
+        sure: list[tuple[str, str]] = []
+
+        def walk(body: Sequence[Any]) -> None:
+            for node in body:
+                if isinstance(node, Para) and not node.optional:
+                    sure.append((node.para, "para"))
+                elif isinstance(node, Items):
+                    sure.append((node.items, "item"))
+                elif isinstance(node, Sections):
+                    for sec in node.sections:
+                        sure.append((sec.heading, "heading"))
+                        walk(sec.body)
+
+        walk(self.skeleton.opening)
+        for point in self.points:
+            sure.append((point.heading, "heading"))
+            walk(point.body)
+        walk(self.skeleton.closing)
+        passes = {}
+        for a in self.anchors:
+            places = 0
+            for slot, role in sure:
+                fitting = self._fitting(slot, None)
+                if any(
+                    a.pattern.search((c.head or "") + c.text)
+                    for c in fitting
+                    if role != "item" or c.asserts == "none"
+                ):
+                    places += 1
+            room = min(3, places)
+            passes[a.name] = zlib.crc32(f"{self.salt}:{a.name}".encode()) % room if room else 0
+        return passes
 
     # Context -------------------------------------------------------------
 
@@ -207,9 +247,9 @@ class _Composer:
         if not fitting:
             where = f"、领域 {domain}" if domain else ""
             raise UserError(
-                f"短语库中没有适合槽位 {slot} 的变体（范围 {self.brief.scope}、会议 {self.brief.meeting.kind}、"
-                f"年份 {self.year}{where}），请在 phrasebank 中补充",
-                key=slot,
+                f"{self._place(section, role)}：短语库中没有适合这份简报的说法（范围 {self.brief.scope}、"
+                f"会议 {self.brief.meeting.kind}、年份 {self.year}{where}），请换一个骨架，"
+                f"或在自有短语库中为槽位 {slot} 补充说法"
             )
         usable = [c for c in fitting if self._usable(c, extra)]
         # Formulas (the hand-off, announce lines) may match any speech; everything else avoids the
@@ -227,7 +267,10 @@ class _Composer:
             if pool:
                 self.notes.append(f"{section_label(section)}中可选的说法不多，个别条目的关联词未能错开")
         if not pool:
-            raise UserError(f"短语库中槽位 {slot} 的说法已用尽，无法避免重复，请补充更多说法", key=slot)
+            raise UserError(
+                f"{self._place(section, role)}：短语库中的说法已用尽，无法避免重复，"
+                f"请换一个骨架或少讲几条，或在自有短语库中为槽位 {slot} 补充说法"
+            )
         # Real wording before scaffolds; scaffolds only where nothing else can stand.
         worded = [c for c in pool if not c.scaffold]
         if worded:
@@ -239,9 +282,16 @@ class _Composer:
         own = [c for c in pool if set(c.needs) - self.quoted]
         if own:
             pool = own
-        # The year's anchors (terms.yaml): where a variant carries one still missing, take one that does.
+        # The year's anchors (terms.yaml): at a place due for one still missing, take a variant that
+        # carries it. Which place is due is drawn per draft (see _anchor_passes), so the anchor is not
+        # always said by the same few sentences of the first place that can say it.
+        due = [a for a in self.anchors if self.anchor_passes.get(a.name, 0) <= 0]
         if self.anchors:
-            anchored = [c for c in pool if any(a.pattern.search(self._words(c, extra)) for a in self.anchors)]
+            carries = [c for c in pool if any(a.pattern.search(self._words(c, extra)) for a in self.anchors)]
+            for a in self.anchors:
+                if any(a.pattern.search(self._words(c, extra)) for c in carries):
+                    self.anchor_passes[a.name] = self.anchor_passes.get(a.name, 0) - 1
+            anchored = [c for c in carries if any(a.pattern.search(self._words(c, extra)) for a in due)]
             if anchored:
                 pool = anchored
         # Parallel headings (对仗/排比): once a point heading sets a family, later ones keep to it.
@@ -284,6 +334,14 @@ class _Composer:
             self.used_sentences.add(sentence_key(head))
         self.choices[path] = Choice(path=path, slot=slot, variant_id=chosen.id)
         return chosen, text, head
+
+    @staticmethod
+    def _place(section: str, role: str) -> str:
+        """Where in the speech, as a clerk reads it: “第二部分的条目”."""
+        what = {"heading": "标题", "item": "条目", "announce": "过渡句", "domain": "分领域段落"}.get(
+            role, "段落"
+        )
+        return f"{section_label(section)}的{what}"
 
     def _usable(self, c: Candidate, extra: dict[str, Any]) -> bool:
         """Not yet said (variant, entry, idea, sentence), and consistent with what was claimed."""
@@ -606,6 +664,28 @@ BISECT_STEPS = 6
 TYPICAL_CHARACTERS = 4500
 
 
+def _run(
+    brief: Brief,
+    bank: PhraseBank,
+    skeleton: Skeleton,
+    rng: random.Random,
+    state: Any,
+    chooser: Chooser,
+    fill: float,
+    cache: _Cache,
+    avoid: SentenceIndex | None,
+) -> Draft:
+    """One draft from rng `state`. Should passing over places for a year's anchor leave it unsaid
+    (later places could not carry it after all), the draft is made again saying it where it first can."""
+    rng.setstate(state)
+    composer = _Composer(brief, bank, skeleton, rng, chooser, fill, cache, avoid)
+    draft = composer.run()
+    if any(composer.anchor_plan.get(a.name, 0) > 0 for a in composer.anchors):  # unsaid, and places passed
+        rng.setstate(state)
+        draft = _Composer(brief, bank, skeleton, rng, chooser, fill, cache, avoid, spread_anchors=False).run()
+    return draft
+
+
 def compose(
     brief: Brief,
     bank: PhraseBank,
@@ -638,16 +718,14 @@ def compose(
     known = bank.fills.get(memo_key)
     if known is not None and known[0] is skeleton and known[1] is avoid:
         _, _, fill, sizes = known
-        rng.setstate(state)
-        best = _Composer(brief, bank, skeleton, rng, chooser, fill, cache, avoid).run()
+        best = _run(brief, bank, skeleton, rng, state, chooser, fill, cache, avoid)
         return _noted(best, asked, target, sizes, skeleton)
 
     def attempt(fill: float) -> Draft:
         # The fill level is searched with the random chooser, so a picker's choice at one place
         # never moves the level, and with it every other place, of the draft.
         if fill not in tried:
-            rng.setstate(state)
-            tried[fill] = _Composer(brief, bank, skeleton, rng, random_chooser, fill, cache, avoid).run()
+            tried[fill] = _run(brief, bank, skeleton, rng, state, random_chooser, fill, cache, avoid)
         return tried[fill]
 
     # Length grows with the fill level (more items, more sentences, optional paragraphs kept), about
@@ -673,8 +751,7 @@ def compose(
     if chooser is random_chooser:
         best = tried[fill]
     else:
-        rng.setstate(state)
-        best = _Composer(brief, bank, skeleton, rng, chooser, fill, cache, avoid).run()
+        best = _run(brief, bank, skeleton, rng, state, chooser, fill, cache, avoid)
     return _noted(best, asked, target, sizes, skeleton)
 
 

@@ -140,3 +140,20 @@ def test_the_remembered_fill_level_gives_the_same_draft(library, example_briefs)
     other = copy.deepcopy(library)
     other.bank.fills.clear()
     assert first == again == draft_from_brief(brief, other, 11).full_text()
+
+
+def test_a_bank_with_nothing_for_a_place_names_the_place_in_the_speech(library, example_briefs):
+    """A clerk with a custom bank or brief reads where in the speech the gap is, not only a slot id."""
+    import dataclasses
+
+    from generator.errors import UserError
+
+    brief = example_briefs["county-push"]
+    skel = library.skeletons["chengji-wenti-renwu"]
+    slot = skel.points[1].heading
+    thin = dataclasses.replace(library.bank, by_slot={k: v for k, v in library.bank.by_slot.items() if k != slot})
+    with pytest.raises(UserError) as err:
+        compose(brief, thin, skel, random.Random(1))
+    message = err.value.format()
+    assert message.startswith("第二部分的标题：短语库中没有适合这份简报的说法")
+    assert slot in message and "\n" not in message
