@@ -65,6 +65,9 @@ DOMAIN_LABELS = {
     "医院": "公立医院党建",
 }
 
+# A place is made to say a year's anchor only when at least this many entries there can say it.
+ANCHOR_CARRIERS = 3
+
 # An item that walks through 首先……其次……: fine once or twice a speech, not in every item (red pen §6).
 _SEQUENCE = re.compile(r"首先[^。]*。.*其次")
 MAX_SEQUENCED = 2
@@ -136,8 +139,10 @@ class _Composer:
         self.cache = cache or _Cache()
         # Drawn first from the rng, so every pass over one seed (length search, picker) agrees.
         self.salt = rng.getrandbits(32)
+        self.spread_anchors = spread_anchors
+        self.rich_places: dict[str, int] = {}  # per anchor: places sure to come with several carriers
         self.anchor_passes = self._anchor_passes() if spread_anchors else {}
-        self.anchor_plan = dict(self.anchor_passes)
+        self.passed_anchors: set[str] = set()  # anchors a place could have said but was not made to
 
     def _anchor_passes(self) -> dict[str, int]:
         """For each anchor of the year, how many of the places that can carry it to pass over before
@@ -165,13 +170,13 @@ class _Composer:
         for a in self.anchors:
             places = 0
             for slot, role in sure:
-                fitting = self._fitting(slot, None)
-                if any(
-                    a.pattern.search((c.head or "") + c.text)
-                    for c in fitting
-                    if role != "item" or c.asserts == "none"
-                ):
-                    places += 1
+                carriers = {
+                    c.entry_id
+                    for c in self._fitting(slot, None)
+                    if (role != "item" or c.asserts == "none") and a.pattern.search((c.head or "") + c.text)
+                }
+                places += len(carriers) >= ANCHOR_CARRIERS
+            self.rich_places[a.name] = places
             room = min(3, places)
             passes[a.name] = zlib.crc32(f"{self.salt}:{a.name}".encode()) % room if room else 0
         return passes
@@ -283,17 +288,24 @@ class _Composer:
         if own:
             pool = own
         # The year's anchors (terms.yaml): at a place due for one still missing, take a variant that
-        # carries it. Which place is due is drawn per draft (see _anchor_passes), so the anchor is not
-        # always said by the same few sentences of the first place that can say it.
-        due = [a for a in self.anchors if self.anchor_passes.get(a.name, 0) <= 0]
-        if self.anchors:
-            carries = [c for c in pool if any(a.pattern.search(self._words(c, extra)) for a in self.anchors)]
-            for a in self.anchors:
-                if any(a.pattern.search(self._words(c, extra)) for c in carries):
-                    self.anchor_passes[a.name] = self.anchor_passes.get(a.name, 0) - 1
-            anchored = [c for c in carries if any(a.pattern.search(self._words(c, extra)) for a in due)]
-            if anchored:
-                pool = anchored
+        # carries it. Only a place with several ways to say it is made to (one with one or two would
+        # put the same paragraph in most drafts), and which of those is due is drawn per draft (see
+        # _anchor_passes). A draft that ends without the anchor is made again saying it where it
+        # first can (_run, spread off).
+        for a in self.anchors:
+            carriers = [c for c in pool if a.pattern.search(self._words(c, extra))]
+            if not carriers:
+                continue
+            thin = len({c.entry_id for c in carriers}) < ANCHOR_CARRIERS
+            if self.spread_anchors and thin and self.rich_places.get(a.name):
+                self.passed_anchors.add(a.name)
+                continue
+            if self.anchor_passes.get(a.name, 0) > 0:
+                self.anchor_passes[a.name] -= 1
+                self.passed_anchors.add(a.name)
+                continue
+            pool = carriers
+            break
         # Parallel headings (对仗/排比): once a point heading sets a family, later ones keep to it.
         if family:
             same = [c for c in pool if c.family == family]
@@ -680,7 +692,7 @@ def _run(
     rng.setstate(state)
     composer = _Composer(brief, bank, skeleton, rng, chooser, fill, cache, avoid)
     draft = composer.run()
-    if any(composer.anchor_plan.get(a.name, 0) > 0 for a in composer.anchors):  # unsaid, and places passed
+    if any(a.name in composer.passed_anchors for a in composer.anchors):  # unsaid, though a place could
         rng.setstate(state)
         draft = _Composer(brief, bank, skeleton, rng, chooser, fill, cache, avoid, spread_anchors=False).run()
     return draft
