@@ -65,6 +65,9 @@ DOMAIN_LABELS = {
     "医院": "公立医院党建",
 }
 
+# Sentences the opening may say before the hand-off, two more when it answers previous speakers (red pen §6).
+OPENING_SENTENCES = 5
+
 # A place is made to say a year's anchor only when at least this many entries there can say it.
 ANCHOR_CARRIERS = 3
 
@@ -125,6 +128,7 @@ class _Composer:
         self.used_ideas: set[str] = set()
         self.claimed: dict[str, str] = {}  # topic -> "achievement" | "problem" said of it so far
         self.sequenced = 0  # paragraphs run through 首先……其次……
+        self.opening_said = 0  # sentences of the opening so far (the hand-off aside)
         self.governing: str | None = None  # topic of the current point's heading
         self.list_openers: list[str] | None = None  # connectives opening items of the list being built
         self.anchors = [a for a in self.pen.anchors if a.applies(self.year)]  # still to be said
@@ -276,6 +280,12 @@ class _Composer:
                 f"{self._place(section, role)}：短语库中的说法已用尽，无法避免重复，"
                 f"请换一个骨架或少讲几条，或在自有短语库中为槽位 {slot} 补充说法"
             )
+        # The opening says why we meet in about five sentences (two more to answer those who spoke).
+        if section == "opening" and slot != "opening.handoff":
+            room = OPENING_SENTENCES + (2 if self.brief.previous_speakers else 0) - self.opening_said
+            short = [c for c in pool if len(self._rendered(c, extra)[2]) <= room]
+            if short:
+                pool = short
         # Real wording before scaffolds; scaffolds only where nothing else can stand.
         worded = [c for c in pool if not c.scaffold]
         if worded:
@@ -329,6 +339,8 @@ class _Composer:
         if section != "opening":  # the opening says why we meet in a few sentences, no more
             budget = PARAGRAPH_LIMIT - len(text) - len(head) - 6
             text = _with_more(text, self._more(chosen, extra, text, budget))
+        elif slot != "opening.handoff":
+            self.opening_said += len(sentences(text))
         self.used_variants.add(chosen.id)
         self.used_entries.add(chosen.entry_id)
         self.used_ideas.add(chosen.idea or chosen.entry_id)
