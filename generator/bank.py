@@ -221,20 +221,34 @@ class PhraseBank:
     sources: dict[str, str] = field(default_factory=dict)
     # compose's memo of fill levels (see compose.compose): a speed-up only, never saved.
     fills: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    # compose's memo of the candidates that fit a brief at a slot (see compose._fitting): pure, never saved.
+    fitted: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    # compose's rendered variants per brief and skeleton (compose._Cache): pure, never saved.
+    rendered: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        # The entries (pydantic models) are needed only by `check` and a few messages: kept as a
-        # blob that is unpickled on first use, so a cached bank loads in a few milliseconds.
-        state = {k: v for k, v in self.__dict__.items() if k not in ("entries", "_index")}
-        blob = self.__dict__.get("_entries_blob")
-        state["_entries_blob"] = blob if "entries" not in self.__dict__ else pickle.dumps(self.entries, 5)
-        state["fills"] = {}
+        # Pickled for the start-up cache with the heavy parts as blobs unpickled on first use: the
+        # entries (pydantic models, needed only by `check` and a few messages) and each slot's
+        # candidates (a draft uses the slots of one skeleton), so a cached bank loads in milliseconds.
+        skip = ("entries", "_index", "by_slot", "_slots", "fills", "fitted", "rendered")
+        state = {k: v for k, v in self.__dict__.items() if k not in skip}
+        if "entries" in self.__dict__:
+            state["_entries_blob"] = pickle.dumps(self.entries, 5)
+        if "by_slot" in self.__dict__:
+            state["_slot_blobs"] = {name: pickle.dumps(c, 5) for name, c in self.by_slot.items()}
         return state
 
     def __getattr__(self, name: str) -> Any:
         if name == "entries" and "_entries_blob" in self.__dict__:
             self.entries = pickle.loads(self.__dict__.pop("_entries_blob"))
             return self.entries
+        if name == "by_slot" and "_slot_blobs" in self.__dict__:
+            self.by_slot = {slot: self.slot(slot) for slot in self.__dict__["_slot_blobs"]}
+            del self.__dict__["_slot_blobs"]
+            return self.by_slot
+        if name in ("fills", "fitted", "rendered"):  # memos: never pickled, made on first use
+            self.__dict__[name] = {}
+            return self.__dict__[name]
         raise AttributeError(name)
 
     @classmethod
@@ -253,7 +267,14 @@ class PhraseBank:
         return bank
 
     def slot(self, name: str) -> list[Candidate]:
-        return self.by_slot.get(name, [])
+        by_slot = self.__dict__.get("by_slot")
+        if by_slot is not None:
+            return by_slot.get(name, [])
+        loaded = self.__dict__.setdefault("_slots", {})
+        if name not in loaded:
+            blob = self.__dict__["_slot_blobs"].get(name)
+            loaded[name] = pickle.loads(blob) if blob is not None else []
+        return loaded[name]
 
     def all_candidates(self) -> Iterable[Candidate]:
         for cands in self.by_slot.values():

@@ -22,7 +22,7 @@ from typing import TypeVar
 from . import __version__
 
 T = TypeVar("T")
-FORMAT = 4  # bump when what is pickled changes shape
+FORMAT = 6  # bump when what is pickled changes shape
 
 
 def cache_dir() -> Path:

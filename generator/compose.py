@@ -27,7 +27,7 @@ from .lint import LENGTH_TOLERANCE
 from .numbering import INLINE_STYLES, cn, cn_count, ordinal
 from .overlap import SentenceIndex
 from .places import section_label
-from .redpen import PARAGRAPH_LIMIT, PARAGRAPH_SENTENCES, Anchor, RedPen, load_redpen, sentences
+from .redpen import PARAGRAPH_LIMIT, PARAGRAPH_SENTENCES, RedPen, load_redpen, sentences
 from .skeleton import Domains, Items, Para, Sections, Skeleton
 from .templating import placeholder, render
 
@@ -91,12 +91,23 @@ class _Skip(Exception):
     """A spare place with nothing fresh to say: leave it out."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """A variant as it reads at one place, with what the style rules look at, worked out once."""
+
+    text: str
+    head: str
+    keys: frozenset[str]  # its sentences and lead phrase, normalised
+    anchors: frozenset[str]  # names of the anchors (terms.yaml) it carries
+    sequenced: bool  # runs through 首先……其次……
+    connective: bool  # opens with a connective (首先, 同时 …)
+
+
 @dataclass
 class _Cache:
     """What stays the same across the drafts of one compose call (one brief, one bank)."""
 
-    rendered: dict[tuple[str, str | None, int], tuple[str, str, frozenset[str]]] = field(default_factory=dict)
-    fitting: dict[tuple[str, str | None], list[Candidate]] = field(default_factory=dict)
+    rendered: dict[tuple[str, str | None, int], _Said] = field(default_factory=dict)
     more: dict[tuple[str, int, str | None], str] = field(default_factory=dict)
 
 
@@ -132,7 +143,7 @@ class _Composer:
         self.governing: str | None = None  # topic of the current point's heading
         self.list_openers: list[str] | None = None  # connectives opening items of the list being built
         self.anchors = [a for a in self.pen.anchors if a.applies(self.year)]  # still to be said
-        self.said_anchors: list[Anchor] = []  # said once: not again (“十五五开局之年” twice is padding)
+        self.said_anchor_names: set[str] = set()  # said once: not again (“十五五开局之年” twice is padding)
         self.used_sentences: set[str] = set()
         self.quoted: set[str] = set()  # brief facts some chosen variant already quotes
         self.paragraphs: list[Paragraph] = []
@@ -198,12 +209,8 @@ class _Composer:
             return lo
         return _scaled(self.fill, lo, hi, path)
 
-    def _render(self, c: Candidate, extra: dict[str, Any]) -> tuple[str, str]:
-        text, head, _ = self._rendered(c, extra)
-        return text, head
-
-    def _rendered(self, c: Candidate, extra: dict[str, Any]) -> tuple[str, str, frozenset[str]]:
-        """Text, head and sentence keys of a candidate, rendered once per draft family (cached)."""
+    def _rendered(self, c: Candidate, extra: dict[str, Any]) -> _Said:
+        """A candidate as it reads here, rendered once per compose call (cached)."""
         key = (c.id, extra.get("domain"), int(extra.get("count") or 0))
         hit = self.cache.rendered.get(key)
         if hit is None:
@@ -214,22 +221,33 @@ class _Composer:
             except jinja2.TemplateError as exc:
                 raise UserError(f"变体 {c.id} 无法渲染（{exc}）", file=c.source or None, key=c.slot) from None
             keys = {sentence_key(s) for s in sentences(text)} | ({sentence_key(head)} if head else set())
-            hit = (text, head, frozenset(k for k in keys if k))
+            words = head + text  # everything it says: the lead phrase and the text
+            hit = _Said(
+                text=text,
+                head=head,
+                keys=frozenset(k for k in keys if k),
+                anchors=frozenset(a.name for a in self.pen.anchors if a.pattern.search(words)),
+                sequenced=bool(_SEQUENCE.search(text)),
+                connective=bool(self.pen.opening_connective(text)),
+            )
             self.cache.rendered[key] = hit
         return hit
 
-    def _fresh(self, c: Candidate, extra: dict[str, Any]) -> bool:
-        return self.used_sentences.isdisjoint(self._rendered(c, extra)[2])
-
     def _fitting(self, slot: str, domain: str | None) -> list[Candidate]:
-        key = (slot, domain)
-        if key not in self.cache.fitting:
-            self.cache.fitting[key] = [
+        """The slot's candidates that may be said in this speech at all: a pure function of the bank
+        and the brief's `Fit`, so remembered on the bank (a picker or the page composes often)."""
+        key = (self.fit, slot, domain)
+        found = self.bank.fitted.get(key)
+        if found is None:
+            found = [
                 c
                 for c in self.bank.slot(slot)
                 if c.fits(self.fit, domain) and not self.pen.discouraged_in(c.text, self.year)
             ]
-        return self.cache.fitting[key]
+            if len(self.bank.fitted) >= FITTED_MEMO:
+                self.bank.fitted.clear()
+            self.bank.fitted[key] = found
+        return found
 
     def choose(
         self,
@@ -260,17 +278,18 @@ class _Composer:
                 f"会议 {self.brief.meeting.kind}、年份 {self.year}{where}），请换一个骨架，"
                 f"或在自有短语库中为槽位 {slot} 补充说法"
             )
-        usable = [c for c in fitting if self._usable(c, extra)]
+        said = {c.id: self._rendered(c, extra) for c in fitting}
+        usable = [c for c in fitting if self._usable(c, said[c.id])]
         # Formulas (the hand-off, announce lines) may match any speech; everything else avoids the
         # office's past speeches when it can, and says so when it cannot (never fails on it).
         if self.avoid is not None and role != "announce" and slot != "opening.handoff":
-            fresh = [c for c in usable if not self._avoided(c, extra)]
+            fresh = [c for c in usable if not self._avoided(said[c.id])]
             if usable and not fresh and spare:
                 raise _Skip
             if usable and not fresh:
                 self.notes.append(f"{section_label(section)}：短语库中没有能避开往年讲话的说法，请修改此处")
             usable = fresh or usable
-        pool = [c for c in usable if self._in_style(c, extra)]
+        pool = [c for c in usable if self._in_style(said[c.id])]
         if not pool:  # a thin bank: style rules give way before repetition does
             pool = usable
             if pool:
@@ -283,7 +302,7 @@ class _Composer:
         # The opening says why we meet in about five sentences (two more to answer those who spoke).
         if section == "opening" and slot != "opening.handoff":
             room = OPENING_SENTENCES + (2 if self.brief.previous_speakers else 0) - self.opening_said
-            short = [c for c in pool if len(self._rendered(c, extra)[2]) <= room]
+            short = [c for c in pool if len(said[c.id].keys) <= room]
             if short:
                 pool = short
         # Real wording before scaffolds; scaffolds only where nothing else can stand.
@@ -303,7 +322,7 @@ class _Composer:
         # _anchor_passes). A draft that ends without the anchor is made again saying it where it
         # first can (_run, spread off).
         for a in self.anchors:
-            carriers = [c for c in pool if a.pattern.search(self._words(c, extra))]
+            carriers = [c for c in pool if a.name in said[c.id].anchors]
             if not carriers:
                 continue
             thin = len({c.entry_id for c in carriers}) < ANCHOR_CARRIERS
@@ -335,7 +354,7 @@ class _Composer:
             context=tuple((k, str(v)) for k, v in extra.items()),
         )
         chosen = self.chooser(request, pool, self.rng)
-        text, head = self._render(chosen, extra)
+        text, head = said[chosen.id].text, said[chosen.id].head
         if section != "opening":  # the opening says why we meet in a few sentences, no more
             budget = PARAGRAPH_LIMIT - len(text) - len(head) - 6
             text = _with_more(text, self._more(chosen, extra, text, budget))
@@ -350,7 +369,7 @@ class _Composer:
             self.sequenced += 1
         for a in [a for a in self.anchors if a.pattern.search(head + text)]:
             self.anchors.remove(a)
-            self.said_anchors.append(a)
+            self.said_anchor_names.add(a.name)
         self.quoted.update(chosen.needs)
         for s in sentences(text):
             self.used_sentences.add(sentence_key(s))
@@ -367,11 +386,11 @@ class _Composer:
         )
         return f"{section_label(section)}的{what}"
 
-    def _usable(self, c: Candidate, extra: dict[str, Any]) -> bool:
+    def _usable(self, c: Candidate, said: _Said) -> bool:
         """Not yet said (variant, entry, idea, sentence), and consistent with what was claimed."""
         if c.id in self.used_variants or c.entry_id in self.used_entries:
             return False
-        if (c.idea or c.entry_id) in self.used_ideas or not self._fresh(c, extra):
+        if (c.idea or c.entry_id) in self.used_ideas or not self.used_sentences.isdisjoint(said.keys):
             return False
         # Never praise and blame one thing in one speech.
         return not (
@@ -380,28 +399,21 @@ class _Composer:
             and self.claimed.get(c.topic, c.asserts) != c.asserts
         )
 
-    def _words(self, c: Candidate, extra: dict[str, Any]) -> str:
-        """Everything a variant says: its lead phrase (an item's head) and its text."""
-        text, head, _ = self._rendered(c, extra)
-        return head + text
-
-    def _avoided(self, c: Candidate, extra: dict[str, Any]) -> bool:
+    def _avoided(self, said: _Said) -> bool:
         """Whether a sentence of this variant, or its lead phrase, is (nearly) one of the past
         speeches' (`--avoid`)."""
         assert self.avoid is not None
-        text, head, _ = self._rendered(c, extra)
-        return any(self.avoid.find(s) for s in [*sentences(text), head] if s)
+        return any(self.avoid.find(s) for s in [*sentences(said.text), said.head] if s)
 
-    def _in_style(self, c: Candidate, extra: dict[str, Any]) -> bool:
+    def _in_style(self, said: _Said) -> bool:
         """Said once, varied (red pen §6): a year's anchor once, few 首先……其次…… runs, at most one
         connective-led item a list."""
-        if any(a.pattern.search(self._words(c, extra)) for a in self.said_anchors):
+        if self.said_anchor_names and not self.said_anchor_names.isdisjoint(said.anchors):
             return False
-        text = self._rendered(c, extra)[0]
-        if self.sequenced >= MAX_SEQUENCED and self._sequenced(text):
+        if self.sequenced >= MAX_SEQUENCED and said.sequenced:
             return False
         # At most one item of a list opens with a connective (首先, 同时 …).
-        return not (self.list_openers and self.pen.opening_connective(text))
+        return not (self.list_openers and said.connective)
 
     @staticmethod
     def _sequenced(text: str) -> bool:
@@ -734,11 +746,18 @@ def compose(
     asked = brief.target_characters
     target = asked or TYPICAL_CHARACTERS
     state = rng.getstate()
-    cache = _Cache()
+    # Rendering depends only on the brief and the skeleton (never on the seed): kept on the bank for
+    # the next draft of the same brief (the picker, the page, many seeds).
+    brief_key = brief.model_dump_json()
+    cache = bank.rendered.get((brief_key, skeleton.id))
+    if cache is None:
+        if len(bank.rendered) >= RENDER_MEMO:
+            bank.rendered.pop(next(iter(bank.rendered)))
+        cache = bank.rendered[(brief_key, skeleton.id)] = _Cache()
     tried: dict[float, Draft] = {}
     # The fill level depends only on brief, bank, skeleton, seed and avoid list, never on picks:
     # remember it on the bank, so a picker's move composes once instead of bisecting again.
-    memo_key = (brief.model_dump_json(), skeleton.id, state)
+    memo_key = (brief_key, skeleton.id, state)
     known = bank.fills.get(memo_key)
     if known is not None and known[0] is skeleton and known[1] is avoid:
         _, _, fill, sizes = known
@@ -780,6 +799,8 @@ def compose(
 
 
 FILL_MEMO = 64
+FITTED_MEMO = 4096
+RENDER_MEMO = 16
 
 
 def _noted(best: Draft, asked: int | None, target: int, sizes: tuple[int, int], skeleton: Skeleton) -> Draft:
