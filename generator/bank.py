@@ -219,9 +219,8 @@ class PhraseBank:
     by_slot: dict[str, list[Candidate]] = field(default_factory=dict)
     entries: dict[str, Entry] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
-    # The memos below are not init fields, so a bank made with dataclasses.replace (e.g. other
-    # slots) starts with its own and never answers from, or writes into, the original's.
-    # compose's memo of fill levels (see compose.compose): a speed-up only, never saved.
+    # compose's memos (not init fields, so dataclasses.replace gives a changed bank fresh ones).
+    # Fill levels (see compose.compose): a speed-up only, never saved.
     fills: dict[Any, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
     # compose's memo of the candidates that fit a brief at a slot (see compose._fitting): pure, never saved.
     fitted: dict[Any, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
