@@ -219,12 +219,13 @@ class PhraseBank:
     by_slot: dict[str, list[Candidate]] = field(default_factory=dict)
     entries: dict[str, Entry] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
-    # compose's memo of fill levels (see compose.compose): a speed-up only, never saved.
-    fills: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    # compose's memos (not init fields, so dataclasses.replace gives a changed bank fresh ones).
+    # Fill levels (see compose.compose): a speed-up only, never saved.
+    fills: dict[Any, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
     # compose's memo of the candidates that fit a brief at a slot (see compose._fitting): pure, never saved.
-    fitted: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    fitted: dict[Any, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
     # compose's rendered variants per brief and skeleton (compose._Cache): pure, never saved.
-    rendered: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    rendered: dict[Any, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
         # Pickled for the start-up cache with the heavy parts as blobs unpickled on first use: the

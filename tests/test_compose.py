@@ -164,3 +164,5 @@ def test_a_bank_with_nothing_for_a_place_names_the_place_in_the_speech(library, 
     message = err.value.format()
     assert message.startswith("第二部分的标题：短语库中没有适合这份简报的说法")
     assert slot in message and "\n" not in message
+    # The thinned copy has memos of its own: the full bank still composes.
+    assert compose(brief, library.bank, skel, random.Random(1)).point_count == 3
