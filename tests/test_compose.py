@@ -151,13 +151,8 @@ def test_a_bank_with_nothing_for_a_place_names_the_place_in_the_speech(library, 
     brief = example_briefs["county-push"]
     skel = library.skeletons["chengji-wenti-renwu"]
     slot = skel.points[1].heading
-    # Fresh memos: `replace` would share the library's, and the thin bank's gap would stay in them.
     thin = dataclasses.replace(
-        library.bank,
-        by_slot={k: v for k, v in library.bank.by_slot.items() if k != slot},
-        fills={},
-        fitted={},
-        rendered={},
+        library.bank, by_slot={k: v for k, v in library.bank.by_slot.items() if k != slot}
     )
     with pytest.raises(UserError) as err:
         compose(brief, thin, skel, random.Random(1))
