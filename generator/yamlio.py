@@ -248,7 +248,19 @@ def parse_yaml(
     return doc
 
 
+_BUILTIN_DATA = Path(__file__).resolve().with_name("data")
+
+
 def load_yaml(path: Path, what: str = "文件", *, fast: bool = False, aliases: bool = False) -> YamlDoc:
+    """A YAML file parsed; the package's own data files (red pen, terms) come from the start-up cache."""
+    if fast and path.resolve().parent == _BUILTIN_DATA:
+        from .cache import cached
+
+        return cached(
+            f"data_{path.stem}",
+            [path],
+            lambda: parse_yaml(read_text(path, what), str(path), what, fast=True, aliases=aliases),
+        )
     return parse_yaml(read_text(path, what), str(path), what, fast=fast, aliases=aliases)
 
 
