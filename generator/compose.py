@@ -28,7 +28,7 @@ from .numbering import INLINE_STYLES, cn, cn_count, ordinal
 from .overlap import SentenceIndex
 from .places import section_label
 from .redpen import PARAGRAPH_LIMIT, PARAGRAPH_SENTENCES, RedPen, load_redpen, sentences
-from .skeleton import Domains, Items, Para, Sections, Skeleton
+from .skeleton import Domains, Items, Para, Sections, Skeleton, iter_slots
 from .templating import placeholder, render
 
 
@@ -109,6 +109,7 @@ class _Cache:
 
     rendered: dict[tuple[str, str | None, int], _Said] = field(default_factory=dict)
     more: dict[tuple[str, int, str | None], str] = field(default_factory=dict)
+    anchor_places: dict[str, int] | None = None  # see _Composer._anchor_places
 
 
 class _Composer:
@@ -154,47 +155,40 @@ class _Composer:
         self.cache = cache or _Cache()
         # Drawn first from the rng, so every pass over one seed (length search, picker) agrees.
         self.salt = rng.getrandbits(32)
-        self.spread_anchors = spread_anchors
-        self.rich_places: dict[str, int] = {}  # per anchor: places sure to come with several carriers
-        self.anchor_passes = self._anchor_passes() if spread_anchors else {}
+        # Per anchor: places sure to come where several entries can say it (none when not spreading).
+        self.rich_places = self._anchor_places() if spread_anchors else {}
+        # How many of those to pass over before one must say it: drawn from the salt, at most two,
+        # and never more than the rich places leave room for.
+        self.anchor_passes = {
+            name: zlib.crc32(f"{self.salt}:{name}".encode()) % min(3, n)
+            for name, n in self.rich_places.items()
+            if n
+        }
         self.passed_anchors: set[str] = set()  # anchors a place could have said but was not made to
 
-    def _anchor_passes(self) -> dict[str, int]:
-        """For each anchor of the year, how many of the places that can carry it to pass over before
-        one must: drawn from the salt, and never more than the places sure to be in the draft (not
-        optional) leave room for."""
-        sure: list[tuple[str, str]] = []
-
-        def walk(body: Sequence[Any]) -> None:
-            for node in body:
-                if isinstance(node, Para) and not node.optional:
-                    sure.append((node.para, "para"))
-                elif isinstance(node, Items):
-                    sure.append((node.items, "item"))
-                elif isinstance(node, Sections):
-                    for sec in node.sections:
-                        sure.append((sec.heading, "heading"))
-                        walk(sec.body)
-
-        walk(self.skeleton.opening)
-        for point in self.points:
-            sure.append((point.heading, "heading"))
-            walk(point.body)
-        walk(self.skeleton.closing)
-        passes = {}
-        for a in self.anchors:
-            places = 0
-            for slot, role in sure:
-                carriers = {
-                    c.entry_id
-                    for c in self._fitting(slot, None)
-                    if (role != "item" or c.asserts == "none") and a.pattern.search((c.head or "") + c.text)
-                }
-                places += len(carriers) >= ANCHOR_CARRIERS
-            self.rich_places[a.name] = places
-            room = min(3, places)
-            passes[a.name] = zlib.crc32(f"{self.salt}:{a.name}".encode()) % room if room else 0
-        return passes
+    def _anchor_places(self) -> dict[str, int]:
+        """For each anchor of the year, the places sure to be in the draft (not optional) where at
+        least ANCHOR_CARRIERS entries can say it. It depends on the brief and skeleton only: worked
+        out once per compose cache."""
+        if self.cache.anchor_places is None:
+            sure = [
+                (slot, role)
+                for slot, role in iter_slots(self.skeleton, self.points, sure_only=True)
+                if role in ("para", "items", "heading")
+            ]
+            places: dict[str, int] = {}
+            for a in self.anchors:
+                places[a.name] = 0
+                for slot, role in sure:
+                    carriers = {
+                        c.entry_id
+                        for c in self._fitting(slot, None)
+                        if (role != "items" or c.asserts == "none")
+                        and a.pattern.search((c.head or "") + c.text)
+                    }
+                    places[a.name] += len(carriers) >= ANCHOR_CARRIERS
+            self.cache.anchor_places = places
+        return self.cache.anchor_places
 
     # Context -------------------------------------------------------------
 
@@ -227,7 +221,7 @@ class _Composer:
                 head=head,
                 keys=frozenset(k for k in keys if k),
                 anchors=frozenset(a.name for a in self.pen.anchors if a.pattern.search(words)),
-                sequenced=bool(_SEQUENCE.search(text)),
+                sequenced=self._sequenced(text),
                 connective=bool(self.pen.opening_connective(text)),
             )
             self.cache.rendered[key] = hit
@@ -319,14 +313,14 @@ class _Composer:
         # The year's anchors (terms.yaml): at a place due for one still missing, take a variant that
         # carries it. Only a place with several ways to say it is made to (one with one or two would
         # put the same paragraph in most drafts), and which of those is due is drawn per draft (see
-        # _anchor_passes). A draft that ends without the anchor is made again saying it where it
+        # anchor_passes). A draft that ends without the anchor is made again saying it where it
         # first can (_run, spread off).
         for a in self.anchors:
             carriers = [c for c in pool if a.name in said[c.id].anchors]
             if not carriers:
                 continue
             thin = len({c.entry_id for c in carriers}) < ANCHOR_CARRIERS
-            if self.spread_anchors and thin and self.rich_places.get(a.name):
+            if thin and self.rich_places.get(a.name):
                 self.passed_anchors.add(a.name)
                 continue
             if self.anchor_passes.get(a.name, 0) > 0:

@@ -7,6 +7,7 @@ into a skeleton's text: the handoff ("下面，我讲三点意见") and every an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
@@ -165,14 +166,20 @@ class Skeleton(BaseModel):
         return [p for p in self.points if not p.optional]
 
 
-def iter_slots(skeleton: Skeleton) -> list[tuple[str, str]]:
-    """Every (slot, role) the skeleton uses, for validation against the bank."""
+def iter_slots(
+    skeleton: Skeleton, points: Sequence[Point] | None = None, *, sure_only: bool = False
+) -> list[tuple[str, str]]:
+    """Every (slot, role) the skeleton uses, in speech order, for validation against the bank.
+
+    `points` limits it to the points in use; `sure_only` leaves out optional paragraphs (the slots
+    sure to be in a draft of any length)."""
     out: list[tuple[str, str]] = []
 
     def nodes(body: list[Any]) -> None:
         for node in body:
             if isinstance(node, Para):
-                out.append((node.para, "para"))
+                if not (sure_only and node.optional):
+                    out.append((node.para, "para"))
             elif isinstance(node, Items):
                 out.append((node.items, "items"))
                 if node.announce:
@@ -189,7 +196,7 @@ def iter_slots(skeleton: Skeleton) -> list[tuple[str, str]]:
                     nodes(sec.body)
 
     nodes(list(skeleton.opening))
-    for point in skeleton.points:
+    for point in skeleton.points if points is None else points:
         out.append((point.heading, "heading"))
         nodes(point.body)
     nodes(list(skeleton.closing))
