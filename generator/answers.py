@@ -244,6 +244,14 @@ def replay(
     return result
 
 
+def read_variant(cand: Candidate, request: SlotRequest, brief: Brief, draft: Draft) -> tuple[str, str]:
+    """A variant's lead phrase and text as they would read at `request` in `draft` (may raise
+    jinja2.TemplateError)."""
+    ctx = {**base_context(brief, draft.point_count, draft.year), **dict(request.context)}
+    head = render(cand.head, ctx).strip() if cand.head else ""
+    return head, render(cand.text, ctx).strip()
+
+
 def variant_words(
     bank: PhraseBank, variant_id: str, request: SlotRequest, brief: Brief, draft: Draft, limit: int = 16
 ) -> str:
@@ -251,9 +259,9 @@ def variant_words(
     cand = bank.variant(variant_id)
     if cand is None:
         return ""
-    ctx = {**base_context(brief, draft.point_count, draft.year), **dict(request.context)}
     try:
-        words = render(cand.head, ctx) if cand.head else render(cand.text, ctx)
+        head, text = read_variant(cand, request, brief, draft)
+        words = head or text
     except jinja2.TemplateError:
         words = cand.head or cand.text
     return shorten(words, limit)
@@ -310,12 +318,11 @@ def _in_past(
     cand = bank.variant(variant_id)
     if cand is None:
         return False
-    ctx = {**base_context(brief, draft.point_count, draft.year), **dict(request.context)}
     try:
-        said = [*sentences(render(cand.text, ctx)), render(cand.head, ctx) if cand.head else ""]
+        head, text = read_variant(cand, request, brief, draft)
     except jinja2.TemplateError:
         return False
-    return any(past.find(s) for s in said if s)
+    return past.holds_any([*sentences(text), head])
 
 
 def _why(

@@ -397,7 +397,7 @@ class _Composer:
         """Whether a sentence of this variant, or its lead phrase, is (nearly) one of the past
         speeches' (`--avoid`)."""
         assert self.avoid is not None
-        return any(self.avoid.find(s) for s in [*sentences(said.text), said.head] if s)
+        return self.avoid.holds_any([*sentences(said.text), said.head])
 
     def _in_style(self, said: _Said) -> bool:
         """Said once, varied (red pen §6): a year's anchor once, few 首先……其次…… runs, at most one
@@ -432,7 +432,7 @@ class _Composer:
             keys = [sentence_key(s) for s in sentences(sentence)]
             if any(key in self.used_sentences or key in own for key in keys):
                 continue
-            if self.avoid is not None and any(self.avoid.find(s) for s in sentences(sentence)):
+            if self.avoid is not None and self.avoid.holds_any(sentences(sentence)):
                 continue
             if len(sentence) > budget:
                 continue

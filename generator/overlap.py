@@ -91,6 +91,10 @@ class SentenceIndex:
     def __len__(self) -> int:
         return len(self.exact)
 
+    def holds_any(self, sentences: Iterable[str]) -> bool:
+        """Whether any of these sentences (empty ones aside) is stored, identical or nearly."""
+        return any(self.find(s) for s in sentences if s)
+
     def find(self, sentence: str) -> Hit | None:
         """The stored sentence identical or nearly identical to `sentence`, if any."""
         key = sentence_key(sentence)

@@ -24,17 +24,17 @@ from ..answers import (
     Answers,
     Replay,
     answers_from,
+    read_variant,
     replay,
     reroll,
 )
 from ..api import Library
 from ..bank import Candidate, spread_over_entries
 from ..brief import Brief
-from ..compose import SlotRequest, base_context
+from ..compose import SlotRequest
 from ..draft import Draft, Paragraph
 from ..overlap import SentenceIndex
 from ..places import section_label, section_of
-from ..templating import render
 
 PAGE_SIZE = 4  # candidates on screen at once: the current one and up to three others
 HISTORY = 50  # undo steps kept in memory
@@ -312,16 +312,10 @@ class PickSession:
         return self.options(path)
 
     def render_candidate(self, c: Candidate, request: SlotRequest) -> tuple[str, str]:
-        ctx = {
-            **base_context(self.brief, self.draft.point_count, self.draft.year),
-            **dict(request.context),
-        }
         try:
-            text = render(c.text, ctx).strip()
-            head = render(c.head, ctx).strip() if c.head else ""
+            return read_variant(c, request, self.brief, self.draft)
         except jinja2.TemplateError:
             return "", c.text
-        return head, text
 
     def text_of(self, path: str | None = None) -> str:
         """The words of `path` as they stand in the draft now."""
