@@ -63,6 +63,11 @@ AUTHOR_MARK = "speechdraft-author-3c1e"
 TIME_MARK = dt.datetime(2000, 1, 1)
 
 
+def core_time(now: dt.datetime | None) -> dt.datetime:
+    """The created/modified time a package gets: now (UTC) unless given, to the second, naive."""
+    return (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0, tzinfo=None)
+
+
 DEFAULT_FONT_PROFILE = "gb2312"
 
 
@@ -100,7 +105,6 @@ def _build_template(profile_name: str) -> tuple[bytes, dict[str, str]]:
 
     from . import docx_layout as layout
     from .docx_package import modernise, set_properties
-    from .docx_schema import put_in_schema_order
 
     profile = layout.profile_for(profile_name)
     document = docx.Document()
@@ -112,7 +116,7 @@ def _build_template(profile_name: str) -> tuple[bytes, dict[str, str]]:
     layout.set_page_numbers(document, section)
     modernise(document, profile, theme=True)
     set_properties(document, title=TITLE_MARK, author=AUTHOR_MARK, now=TIME_MARK)
-    _in_schema_order(document, put_in_schema_order)
+    _in_schema_order(document)
     ids = {s.name: s.style_id for s in document.styles}
     kinds = {kind: ids[spec.name] for kind, spec in layout.PARAGRAPH_STYLES.items()}
     kinds["lead"] = ids[layout.LEAD]
@@ -121,7 +125,9 @@ def _build_template(profile_name: str) -> tuple[bytes, dict[str, str]]:
     return buf.getvalue(), kinds
 
 
-def _in_schema_order(document: Any, put_in_schema_order: Any) -> None:
+def _in_schema_order(document: Any) -> None:
+    from .docx_schema import put_in_schema_order
+
     for part in document.part.package.iter_parts():
         if str(part.partname).startswith("/word/") and hasattr(part, "element"):
             put_in_schema_order(part.element)
@@ -194,7 +200,7 @@ def render_docx(
         from .docx_stamp import stamp
 
         package, style_ids = _builtin_package(_profile_name(font_profile))
-        stamped = stamp(draft, package, style_ids, title=_clean(draft.title), author=_clean(author), now=now)
+        stamped = stamp(draft, package, style_ids, author=author, now=now)
         if stamped is not None:
             return stamped
     return build_docx(
@@ -214,7 +220,6 @@ def build_docx(
     """The draft as a .docx built with python-docx: any template, any text, comments."""
     from . import docx_layout as layout
     from .docx_package import set_properties
-    from .docx_schema import put_in_schema_order
 
     document = new_document(reference, font_profile)
     # Style ids looked up once: python-docx's lookup by name scans every style for each paragraph.
@@ -238,7 +243,7 @@ def build_docx(
         if here and alternatives:
             comments.add_comments(document, runs, here, alternatives)
     set_properties(document, title=_clean(draft.title), author=_clean(author), now=now)
-    _in_schema_order(document, put_in_schema_order)
+    _in_schema_order(document)
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()

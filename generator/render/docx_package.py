@@ -171,7 +171,9 @@ APP_XML = (
 
 def set_properties(document: Any, *, title: str, author: str, now: dt.datetime | None = None) -> None:
     """Core properties from the draft; the application named honestly in app.xml."""
-    now = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0, tzinfo=None)
+    from .docx import core_time
+
+    now = core_time(now)
     props = document.core_properties
     props.title = title
     props.author = author

@@ -15,7 +15,7 @@ import io
 import re
 import zipfile
 
-from ..draft import XML_INVALID, Draft
+from ..draft import Draft
 
 # python-docx writes a tab or a line break for these, not text: such a draft is built the long way.
 _NOT_PLAIN = re.compile(r"[\t\n\r]")
@@ -60,22 +60,22 @@ def stamp(
     package: bytes,
     style_ids: dict[str, str],
     *,
-    title: str,
     author: str,
     now: dt.datetime | None = None,
 ) -> bytes | None:
     """The .docx for `draft` made from the empty styled `package`, or None when it must be built."""
-    from .docx import AUTHOR_MARK, TIME_MARK, TITLE_MARK
+    from .docx import AUTHOR_MARK, TIME_MARK, TITLE_MARK, _clean, core_time
 
-    texts = [XML_INVALID.sub("", p.text) for p in draft.paragraphs]
-    leads = [XML_INVALID.sub("", p.lead) for p in draft.paragraphs]
+    texts = [_clean(p.text) for p in draft.paragraphs]
+    leads = [_clean(p.lead) for p in draft.paragraphs]
+    title, author = _clean(draft.title), _clean(author)
     if any(_NOT_PLAIN.search(t) for t in (*texts, *leads, title, author)):
         return None
     paragraphs = []
     for p, text, lead in zip(draft.paragraphs, texts, leads, strict=True):
         runs = _title_runs(text) if p.kind == "title" else _runs(text, lead, style_ids["lead"])
         paragraphs.append(f'<w:p><w:pPr><w:pStyle w:val="{escape(style_ids[p.kind])}"/></w:pPr>{runs}</w:p>')
-    stamp_time = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0, tzinfo=None)
+    stamp_time = core_time(now)
     with zipfile.ZipFile(io.BytesIO(package)) as src:
         members = [(info.filename, src.read(info)) for info in src.infolist()]
     out = io.BytesIO()
