@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from .options import paths_option
+
 MAX_MINUTES = 600
 
 
@@ -17,20 +19,10 @@ MAX_MINUTES = 600
 @click.option("--year", type=click.IntRange(1990, 2100), help="讲话年份（判断提法是否过时），缺省为今年")
 @click.option("--target", "target_chars", type=click.IntRange(min=100), help="目标字数（允许 ±15%）")
 @click.option("--minutes", type=float, help="目标讲话分钟数（1–600，按每分钟 170 字折算）")
-@click.option(
-    "--terms",
-    "term_files",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="自有过时用语表（YAML，格式同内置 generator/data/terms.yaml），可多次给出",
+@paths_option(
+    "--terms", "term_files", "自有过时用语表（YAML，格式同内置 generator/data/terms.yaml），可多次给出"
 )
-@click.option(
-    "--against",
-    "against",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="查重：与这些讲话稿（文件或目录）比对相同和近似的句子，可多次给出",
-)
+@paths_option("--against", "against", "查重：与这些讲话稿（文件或目录）比对相同和近似的句子，可多次给出")
 @click.option("--max-overlap", help="查重上限，如 10%：与任一比对文件重复的句子超过此比例即为错误")
 @click.option("--place", help="本稿的地名（如 青山县）：出现其他同级地名或不符的“全市”等即为错误")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

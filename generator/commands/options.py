@@ -12,20 +12,14 @@ if TYPE_CHECKING:
     from ..brief import Brief
     from ..overlap import SentenceIndex
 
-SKELETONS_DIR = click.option(
-    "--skeletons-dir",
-    "skeleton_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="自有骨架目录（与内置骨架合并，同名覆盖）",
-)
-BANK_DIR = click.option(
-    "--bank-dir",
-    "bank_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="自有短语库目录（与内置短语库合并，同 id 覆盖）",
-)
+
+def paths_option(flag: str, name: str, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """An option that may be given several times, each a file or folder path."""
+    return click.option(flag, name, multiple=True, type=click.Path(path_type=Path), help=help)
+
+
+SKELETONS_DIR = paths_option("--skeletons-dir", "skeleton_dirs", "自有骨架目录（与内置骨架合并，同名覆盖）")
+BANK_DIR = paths_option("--bank-dir", "bank_dirs", "自有短语库目录（与内置短语库合并，同 id 覆盖）")
 
 
 def user_folders(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -33,12 +27,8 @@ def user_folders(f: Callable[..., Any]) -> Callable[..., Any]:
     return SKELETONS_DIR(BANK_DIR(f))
 
 
-AVOID = click.option(
-    "--avoid",
-    "avoid_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="往年讲话稿（.txt/.md/.docx 文件或目录）：新稿不重复其中的句子，可多次给出",
+AVOID = paths_option(
+    "--avoid", "avoid_paths", "往年讲话稿（.txt/.md/.docx 文件或目录）：新稿不重复其中的句子，可多次给出"
 )
 
 
