@@ -741,13 +741,17 @@ def compose(
     target = asked or TYPICAL_CHARACTERS
     state = rng.getstate()
     # Rendering depends only on the brief and the skeleton (never on the seed): kept on the bank for
-    # the next draft of the same brief (the picker, the page, many seeds).
+    # the next draft of the same brief (the picker, the page, many seeds). Like the fill levels below,
+    # only for this very skeleton: a user's skeleton may reuse a built-in id with other slots.
     brief_key = brief.model_dump_json()
-    cache = bank.rendered.get((brief_key, skeleton.id))
-    if cache is None:
+    held = bank.rendered.get((brief_key, skeleton.id))
+    if held is not None and held[0] is skeleton:
+        cache = held[1]
+    else:
         if len(bank.rendered) >= RENDER_MEMO:
             bank.rendered.pop(next(iter(bank.rendered)))
-        cache = bank.rendered[(brief_key, skeleton.id)] = _Cache()
+        cache = _Cache()
+        bank.rendered[(brief_key, skeleton.id)] = (skeleton, cache)
     tried: dict[float, Draft] = {}
     # The fill level depends only on brief, bank, skeleton, seed and avoid list, never on picks:
     # remember it on the bank, so a picker's move composes once instead of bisecting again.
