@@ -153,6 +153,22 @@ def test_opening_is_short():
         assert said <= allowed, f"{_where(name, skel, seed)}: 开场 {said} 句"
 
 
+EARLY = re.compile(r"都在起步|刚刚起步")
+ABOVE_SAYS = re.compile(r"按照上级要求")  # a requirement from above the brief does not give
+
+
+def test_a_september_push_hears_no_early_year_talk_and_no_unstated_orders_from_above():
+    autumn = [c for c in corpus() if c[1].date and c[1].date.month >= 9]
+    assert autumn, "an example brief is dated September or later"
+    for name, _brief, skel, seed, draft in autumn:
+        for text in _body(draft):
+            m = EARLY.search(text)
+            assert not m, f"{_where(name, skel, seed)}: 九月以后的会说“{m.group() if m else ''}”"
+    for name, _brief, skel, seed, draft in corpus():
+        for text in _body(draft):
+            assert not ABOVE_SAYS.search(text), f"{_where(name, skel, seed)}: {text[:40]}"
+
+
 def test_a_march_deployment_meeting_hears_no_lagging_progress():
     march = [c for c in corpus() if c[1].date and c[1].date.month <= 3 and c[1].meeting.kind == "部署会"]
     assert march, "an example brief is a March 部署会"
