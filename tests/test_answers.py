@@ -333,7 +333,6 @@ def test_reroll_changes_one_section_only_and_keeps_locks(lib):
     assert again.choices() == after, "the recorded seed makes a reroll repeatable"
 
 
-
 @pytest.mark.parametrize("section", ["point1", "point2"])
 def test_reroll_never_makes_a_kept_path_give_way(library, example_briefs, section):
     """A rerolled section does not take an idea or a year's anchor that a kept path later in the draft
