@@ -68,6 +68,9 @@ DOMAIN_LABELS = {
 # Sentences the opening may say before the hand-off, two more when it answers previous speakers (red pen §6).
 OPENING_SENTENCES = 5
 
+# The brief's lists a paragraph may quote whole (template names `achievements`, `problems`).
+QUOTABLE_FACTS = ("achievements", "problems")
+
 # A place is made to say a year's anchor only when at least this many entries there can say it.
 ANCHOR_CARRIERS = 3
 
@@ -109,7 +112,7 @@ class _Cache:
 
     rendered: dict[tuple[str, str | None, int], _Said] = field(default_factory=dict)
     more: dict[tuple[str, int, str | None], str] = field(default_factory=dict)
-    anchor_places: dict[str, int] | None = None  # see _Composer._anchor_places
+    anchor_places: dict[str, dict[str, int]] | None = None  # see _Composer._anchor_places
 
 
 class _Composer:
@@ -151,34 +154,37 @@ class _Composer:
         self.choices: dict[str, Choice] = {}
         self.notes: list[str] = []
         self.points = skeleton.active_points(brief.points)
+        # The clerk's achievements and problems: a skeleton that lists them (成绩、问题条目) says them
+        # there; otherwise a paragraph that quotes them is kept, so no fact the brief gives goes unsaid.
+        self.listed_facts = {f for f in QUOTABLE_FACTS if skeleton.uses_fact(f, self.points)}
         self.base = self._base_context()
         self.cache = cache or _Cache()
         # Drawn first from the rng, so every pass over one seed (length search, picker) agrees.
         self.salt = rng.getrandbits(32)
         # Per anchor: places sure to come where several entries can say it (none when not spreading).
         self.rich_places = self._anchor_places() if spread_anchors else {}
-        # How many of those to pass over before one must say it: drawn from the salt, at most two,
-        # and never more than the rich places leave room for.
-        self.anchor_passes = {
-            name: zlib.crc32(f"{self.salt}:{name}".encode()) % min(3, n)
-            for name, n in self.rich_places.items()
-            if n
+        # Which of those says it, drawn from the salt in proportion to the entries each has, so that
+        # every entry able to carry the anchor is about as likely as any other to be the one said.
+        self.anchor_targets = {
+            name: _weighted_pick(places, zlib.crc32(f"{self.salt}:{name}".encode()))
+            for name, places in self.rich_places.items()
+            if places
         }
         self.passed_anchors: set[str] = set()  # anchors a place could have said but was not made to
 
-    def _anchor_places(self) -> dict[str, int]:
-        """For each anchor of the year, the places sure to be in the draft (not optional) where at
-        least ANCHOR_CARRIERS entries can say it. It depends on the brief and skeleton only: worked
-        out once per compose cache."""
+    def _anchor_places(self) -> dict[str, dict[str, int]]:
+        """For each anchor of the year, the slots sure to be in the draft (not optional) where at
+        least ANCHOR_CARRIERS entries can say it, with how many can. It depends on the brief and
+        skeleton only: worked out once per compose cache."""
         if self.cache.anchor_places is None:
             sure = [
                 (slot, role)
                 for slot, role in iter_slots(self.skeleton, self.points, sure_only=True)
                 if role in ("para", "items", "heading")
             ]
-            places: dict[str, int] = {}
+            places: dict[str, dict[str, int]] = {}
             for a in self.anchors:
-                places[a.name] = 0
+                places[a.name] = {}
                 for slot, role in sure:
                     carriers = {
                         c.entry_id
@@ -186,7 +192,8 @@ class _Composer:
                         if (role != "items" or c.asserts == "none")
                         and a.pattern.search((c.head or "") + c.text)
                     }
-                    places[a.name] += len(carriers) >= ANCHOR_CARRIERS
+                    if len(carriers) >= ANCHOR_CARRIERS:
+                        places[a.name][slot] = max(places[a.name].get(slot, 0), len(carriers))
             self.cache.anchor_places = places
         return self.cache.anchor_places
 
@@ -243,6 +250,11 @@ class _Composer:
             self.bank.fitted[key] = found
         return found
 
+    def _can_quote(self, slot: str) -> bool:
+        """Whether a variant here can quote a list of the brief's facts that nothing else will say."""
+        waiting = {f for f in QUOTABLE_FACTS if f in self.fit.facts} - self.listed_facts - self.quoted
+        return bool(waiting) and any(not waiting.isdisjoint(c.needs) for c in self._fitting(slot, None))
+
     def choose(
         self,
         path: str,
@@ -265,6 +277,9 @@ class _Composer:
         if role == "item":
             # In a numbered list only the brief's own facts claim; the bank gives scaffolds instead.
             fitting = [c for c in fitting if c.asserts == "none"]
+        elif self.listed_facts:
+            # Facts the skeleton lists item by item are not also quoted whole in a paragraph.
+            fitting = [c for c in fitting if self.listed_facts.isdisjoint(c.needs)] or fitting
         if not fitting:
             where = f"、领域 {domain}" if domain else ""
             raise UserError(
@@ -309,22 +324,20 @@ class _Composer:
         # that does. Once quoted, the fact no longer crowds out the other variants.
         own = [c for c in pool if set(c.needs) - self.quoted]
         if own:
-            pool = own
-        # The year's anchors (terms.yaml): at a place due for one still missing, take a variant that
-        # carries it. Only a place with several ways to say it is made to (one with one or two would
-        # put the same paragraph in most drafts), and which of those is due is drawn per draft (see
-        # anchor_passes). A draft that ends without the anchor is made again saying it where it
-        # first can (_run, spread off).
+            # Of those, the ones that say the most of the brief's waiting lists (achievements and
+            # problems both, where one paragraph is all the place has).
+            most = max(len((set(c.needs) - self.quoted).intersection(QUOTABLE_FACTS)) for c in own)
+            pool = [c for c in own if len((set(c.needs) - self.quoted).intersection(QUOTABLE_FACTS)) == most]
+        # The year's anchors (terms.yaml): at the place drawn for one still missing, take a variant
+        # that carries it. Only a place with several ways to say it is drawn (one with one or two
+        # would put the same paragraph in most drafts); see anchor_targets. A draft that ends without
+        # the anchor is made again saying it where it first can (_run, spread off).
         for a in self.anchors:
             carriers = [c for c in pool if a.name in said[c.id].anchors]
             if not carriers:
                 continue
-            thin = len({c.entry_id for c in carriers}) < ANCHOR_CARRIERS
-            if thin and self.rich_places.get(a.name):
-                self.passed_anchors.add(a.name)
-                continue
-            if self.anchor_passes.get(a.name, 0) > 0:
-                self.anchor_passes[a.name] -= 1
+            target = self.anchor_targets.get(a.name)
+            if target is not None and slot != target:
                 self.passed_anchors.add(a.name)
                 continue
             pool = carriers
@@ -533,7 +546,8 @@ class _Composer:
 
     def para(self, node: Para, path: str, section: str) -> None:
         """One to n paragraphs from one slot, each one entry: one idea per paragraph (red pen §6)."""
-        if node.optional and _scaled(self.fill, 0, 1, path) == 0:
+        optional = node.optional and not self._can_quote(node.para)
+        if optional and _scaled(self.fill, 0, 1, path) == 0:
             return
         k = self.count(node.sentences, path)
         if section == "opening":
@@ -541,13 +555,13 @@ class _Composer:
             # optional paragraph only while the opening is still short.
             k = 1
             said = sum(len(sentences(p.text)) for p in self.paragraphs if p.section == "opening")
-            if node.optional and said >= 3:
+            if optional and said >= 3:
                 return
         for j in range(k):
             p = path if k == 1 else f"{path}.{j}"
             try:
                 _, text, _ = self.choose(
-                    p, node.para, "para", section, spare=node.optional or j >= node.sentences[0]
+                    p, node.para, "para", section, spare=optional or j >= node.sentences[0]
                 )
             except _Skip:
                 break
@@ -647,6 +661,23 @@ class _Composer:
             self.body(sec.body, section, p)
 
 
+def _quoted_list(facts: Sequence[str]) -> str:
+    """The clerk's facts as one clause run, in their words: “A，B” (“A；B” when long), no end stop."""
+    parts = [f.strip().rstrip("。；;，,！!") for f in facts if f.strip()]
+    joined = "，".join(parts)
+    return "；".join(parts) if len(joined) > 90 else joined
+
+
+def _weighted_pick(weights: dict[str, int], draw: int) -> str:
+    """The key at `draw` (any non-negative number) along the keys laid end to end by weight."""
+    point = draw % sum(weights.values())
+    for key, weight in weights.items():
+        if point < weight:
+            return key
+        point -= weight
+    raise AssertionError("unreachable: point lies within the total weight")
+
+
 def _with_more(text: str, more: str) -> str:
     """Further sentences go after the text, or before its last sentence when that one leads into a list."""
     if not more:
@@ -676,6 +707,8 @@ def base_context(brief: Brief, points: int, year: int) -> dict[str, Any]:
         "year": str(year),
         "programme": brief.facts.programme or "“XX”工程",
         "events": "，".join(brief.facts.events),
+        "achievements": _quoted_list(brief.facts.achievements),
+        "problems": _quoted_list(brief.facts.problems),
         "previous": prev,
         "domain": "",
         "domain_label": "",

@@ -180,6 +180,14 @@ def load_redpen(extra_terms: tuple[str, ...] = ()) -> RedPen:
 # The bank held to its tags -------------------------------------------------------------
 
 _FACT_NAME = re.compile(r"\{\{\s*(previous|events)\b")
+# Template names that quote the brief's facts, and the fact each needs (empty without it).
+QUOTE_NEEDS = {
+    "previous": "previous_speakers",
+    "events": "events",
+    "achievements": "achievements",
+    "problems": "problems",
+}
+_QUOTES = re.compile(r"\{\{\s*(" + "|".join(QUOTE_NEEDS) + r")\b")
 _REQUIRED = ("asserts", "function")
 
 
@@ -215,6 +223,11 @@ def _variant_findings(pen: RedPen, entry: Any, v: Any, asserts: str, text: str) 
             yield f"{label}（{_first(pen, kind, text)}），应改写，或标 asserts: {kind}"
     if asserts == "event" and not _FACT_NAME.search(text):
         yield "asserts: event 的变体只能转述简报（{{ previous }} 或 {{ events }}），不能自行叙述事件"
+    needs = set(v.needs or entry.needs)
+    for name in dict.fromkeys(_QUOTES.findall(text)):
+        need = QUOTE_NEEDS[name]
+        if need not in needs:
+            yield f"引用了简报的 {name}，需要 needs 包含 {need}（简报没有给出时这里会是空的）"
     phases = v.phases or entry.phases
     if "phase" in flags and not phases:
         yield f"说到了时段或进度（{_first(pen, 'phase', text)}），需要 phases 标签"

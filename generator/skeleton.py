@@ -147,8 +147,9 @@ class Skeleton(BaseModel):
         required = sum(1 for p in self.points if not p.optional)
         return tuple(sorted({required, len(self.points)}))
 
-    def uses_fact(self, name: str) -> bool:
-        """Whether some items node quotes the brief's list `name` (achievements, problems, tasks)."""
+    def uses_fact(self, name: str, points: Sequence[Point] | None = None) -> bool:
+        """Whether some items node (of `points`, by default all) quotes the brief's list `name`
+        (achievements, problems, tasks)."""
 
         def walk(body: list[Any]) -> bool:
             for node in body:
@@ -158,7 +159,7 @@ class Skeleton(BaseModel):
                     return True
             return False
 
-        return any(walk(p.body) for p in self.points)
+        return any(walk(p.body) for p in (self.points if points is None else points))
 
     def active_points(self, n: int) -> list[Point]:
         if n == len(self.points):

@@ -60,6 +60,8 @@ CONTEXT_NAMES = frozenset(
         "places",
         "departments",
         "events",
+        "achievements",
+        "problems",
         "place",
         "scope",
         "meeting",

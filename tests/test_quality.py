@@ -104,6 +104,16 @@ def test_year_tags_select_terms_of_the_time(library, example_briefs):
     assert old.effective_year == 2020
 
 
+def test_every_achievement_and_problem_of_the_brief_is_said_once(library, example_briefs):
+    """The clerk's facts are in place in every draft, whatever the skeleton: listed item by item where
+    the skeleton lists them, quoted in the opening's judgement where it does not, and never twice."""
+    for name, brief, skel in _pairs(library, example_briefs):
+        for seed in range(8):
+            text = compose(brief, library.bank, skel, random.Random(seed)).full_text()
+            for fact in (*brief.facts.achievements, *brief.facts.problems):
+                assert text.count(fact) == 1, (name, skel.id, seed, fact, text.count(fact))
+
+
 def test_clerks_facts_and_programme_appear(library, example_briefs):
     for name, brief in example_briefs.items():
         draft = draft_from_brief(brief, library, 1)

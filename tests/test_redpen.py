@@ -268,6 +268,9 @@ def _entry(text: str, **tags: object) -> dict:
         ("各地要抓好落实。", {}, "各地"),
         ("要把压力层层传导到基层。", {}, "减负"),
         ("会上的要求很明确。", {"asserts": None}, "asserts"),
+        ("前一阶段，{{ achievements }}。", {"asserts": "achievement"}, "needs 包含 achievements"),
+        ("也要看到，{{ problems }}。", {"asserts": "problem"}, "needs 包含 problems"),
+        ("刚才，{{ previous }}。", {"asserts": "event", "function": "response"}, "previous_speakers"),
     ],
 )
 def test_check_rejects_a_variant_its_tags_do_not_cover(text, tags, expected):
@@ -285,6 +288,7 @@ def test_check_rejects_a_variant_its_tags_do_not_cover(text, tags, expected):
             {"asserts": "event", "needs": ["previous_speakers"], "function": "response"},
         ),
         ("{{ whole }}党建工作取得了明显成效。", {"asserts": "achievement"}),
+        ("前一阶段，{{ achievements }}，值得肯定。", {"asserts": "achievement", "needs": ["achievements"]}),
         ("下半年要加快进度。", {"phases": ["年中"]}),
         ("这些意见我都同意。", {"relation": ["上级"]}),
         ("各乡镇要抓好落实。", {"audience": ["地方"]}),
