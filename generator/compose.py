@@ -112,6 +112,9 @@ class _Cache:
 
     rendered: dict[tuple[str, str | None, int], _Said] = field(default_factory=dict)
     more: dict[tuple[str, int, str | None], str] = field(default_factory=dict)
+    places: dict[tuple[str, bool, str | None, int], tuple[list[Candidate], dict[str, _Said]]] = field(
+        default_factory=dict
+    )
     anchor_places: dict[str, dict[str, int]] | None = None  # see _Composer._anchor_places
 
 
@@ -255,6 +258,25 @@ class _Composer:
         waiting = {f for f in QUOTABLE_FACTS if f in self.fit.facts} - self.listed_facts - self.quoted
         return bool(waiting) and any(not waiting.isdisjoint(c.needs) for c in self._fitting(slot, None))
 
+    def _candidates_at(
+        self, slot: str, role: str, domain: str | None, extra: dict[str, Any]
+    ) -> tuple[list[Candidate], dict[str, _Said]]:
+        """The candidates a place may take and how each reads there. It depends on the brief and
+        skeleton only, so it is worked out once per compose cache: every pass and draft reuses it."""
+        key = (slot, role == "item", domain, int(extra.get("count") or 0))
+        hit = self.cache.places.get(key)
+        if hit is None:
+            fitting = self._fitting(slot, domain)
+            if role == "item":
+                # In a numbered list only the brief's own facts claim; the bank gives scaffolds instead.
+                fitting = [c for c in fitting if c.asserts == "none"]
+            elif self.listed_facts:
+                # Facts the skeleton lists item by item are not also quoted whole in a paragraph.
+                fitting = [c for c in fitting if self.listed_facts.isdisjoint(c.needs)] or fitting
+            hit = fitting, {c.id: self._rendered(c, extra) for c in fitting}
+            self.cache.places[key] = hit
+        return hit
+
     def choose(
         self,
         path: str,
@@ -273,13 +295,7 @@ class _Composer:
         extra = dict(extra or {})
         if domain:
             extra |= {"domain": domain, "domain_label": DOMAIN_LABELS[domain]}
-        fitting = self._fitting(slot, domain)
-        if role == "item":
-            # In a numbered list only the brief's own facts claim; the bank gives scaffolds instead.
-            fitting = [c for c in fitting if c.asserts == "none"]
-        elif self.listed_facts:
-            # Facts the skeleton lists item by item are not also quoted whole in a paragraph.
-            fitting = [c for c in fitting if self.listed_facts.isdisjoint(c.needs)] or fitting
+        fitting, said = self._candidates_at(slot, role, domain, extra)
         if not fitting:
             where = f"、领域 {domain}" if domain else ""
             raise UserError(
@@ -287,7 +303,6 @@ class _Composer:
                 f"会议 {self.brief.meeting.kind}、年份 {self.year}{where}），请换一个骨架，"
                 f"或在自有短语库中为槽位 {slot} 补充说法"
             )
-        said = {c.id: self._rendered(c, extra) for c in fitting}
         usable = [c for c in fitting if self._usable(c, said[c.id])]
         # Formulas (the hand-off, announce lines) may match any speech; everything else avoids the
         # office's past speeches when it can, and says so when it cannot (never fails on it).
@@ -298,7 +313,8 @@ class _Composer:
             if usable and not fresh:
                 self.notes.append(f"{section_label(section)}：短语库中没有能避开往年讲话的说法，请修改此处")
             usable = fresh or usable
-        pool = [c for c in usable if self._in_style(said[c.id])]
+        styled = self.said_anchor_names or self.sequenced >= MAX_SEQUENCED or self.list_openers
+        pool = [c for c in usable if self._in_style(said[c.id])] if styled else usable
         if not pool:  # a thin bank: style rules give way before repetition does
             pool = usable
             if pool:
@@ -322,7 +338,7 @@ class _Composer:
             raise _Skip
         # The clerk's own facts come first: where a variant can quote a fact not yet quoted, use one
         # that does. Once quoted, the fact no longer crowds out the other variants.
-        own = [c for c in pool if set(c.needs) - self.quoted]
+        own = [c for c in pool if c.needs and not self.quoted.issuperset(c.needs)]
         if own:
             # Of those, the ones that say the most of the brief's waiting lists (achievements and
             # problems both, where one paragraph is all the place has).
