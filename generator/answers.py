@@ -34,6 +34,7 @@ from .errors import UserError
 from .numbering import cn
 from .overlap import SentenceIndex
 from .places import Role, place_labels, section_label, section_of, shorten
+from .redpen import load_redpen
 from .select import choose_skeleton, fits
 from .templating import render
 from .yamlio import load_yaml
@@ -122,11 +123,15 @@ class AnswersChooser:
         rerolls: Mapping[str, int] | None = None,
         avoid: Mapping[str, str] | None = None,
         reserved_entries: Collection[str] = (),
+        reserved_ideas: Collection[str] = (),
+        reserved_anchors: Collection[re.Pattern[str]] = (),
     ) -> None:
         self.choices = dict(choices or {})
         self.rerolls = dict(rerolls or {})
         self.avoid = dict(avoid or {})
         self.reserved_entries = frozenset(reserved_entries)
+        self.reserved_ideas = frozenset(reserved_ideas)
+        self.reserved_anchors = tuple(reserved_anchors)
         self.runs: list[dict[str, SlotRecord]] = []
         self._section_rngs: dict[str, random.Random] = {}
 
@@ -150,11 +155,19 @@ class AnswersChooser:
         return chosen
 
     def _fresh_pool(self, path: str, candidates: Sequence[Candidate]) -> list[Candidate]:
-        """For a reroll: not the old variant, and not an entry a kept path still uses."""
+        """For a reroll: not the old variant, and not an entry a kept path still uses, nor its idea or
+        year's anchor (said once: a kept path later in the draft would otherwise have to give way)."""
         old = self.avoid.get(path)
         new = [c for c in candidates if c.id != old]
         free = [c for c in new if c.entry_id not in self.reserved_entries]
-        return free or new or list(candidates)
+        clear = [c for c in free if not self._clashes(c)]
+        return clear or free or new or list(candidates)
+
+    def _clashes(self, c: Candidate) -> bool:
+        if (c.idea or c.entry_id) in self.reserved_ideas:
+            return True
+        words = (c.head or "") + c.text
+        return any(p.search(words) for p in self.reserved_anchors)
 
     def run_for(self, draft: Draft) -> dict[str, SlotRecord]:
         """The recorded run whose choices are the draft's."""
@@ -205,6 +218,8 @@ def replay(
     rerolls: Mapping[str, int] | None = None,
     avoid: Mapping[str, str] | None = None,
     reserved_entries: Collection[str] = (),
+    reserved_ideas: Collection[str] = (),
+    reserved_anchors: Collection[re.Pattern[str]] = (),
     past: SentenceIndex | None = None,
 ) -> Replay:
     """Compose like `api.draft_from_brief`, steering every answered path.
@@ -230,7 +245,14 @@ def replay(
             changed_skeleton = True
             was = "已不存在" if other is None else f"“{other.name}”不适合修改后的简报"
             notes.append(f"挑选时用的骨架{was}，改用“{skel.name}”，原有挑选大多不再适用")
-    chooser = AnswersChooser(choices, rerolls=rerolls, avoid=avoid, reserved_entries=reserved_entries)
+    chooser = AnswersChooser(
+        choices,
+        rerolls=rerolls,
+        avoid=avoid,
+        reserved_entries=reserved_entries,
+        reserved_ideas=reserved_ideas,
+        reserved_anchors=reserved_anchors,
+    )
     draft = compose(brief, library.bank, skel, rng, chooser, avoid=past)
     slots = chooser.run_for(draft)
     result = Replay(draft=draft, seed=seed, brief=brief, slots=slots)
@@ -424,6 +446,8 @@ def reroll(
     keep = {p: v for p, v in choices.items() if section_of(p) != section or p in locked}
     avoid = {p: v for p, v in choices.items() if p not in keep}
     reserved = {v.split("/", 1)[0] for v in keep.values()}
+    kept = [c for c in map(library.bank.variant, keep.values()) if c is not None]
+    kept_words = [(c.head or "") + c.text for c in kept]
     result = replay(
         brief,
         library,
@@ -434,6 +458,8 @@ def reroll(
         rerolls={**(rerolls or {}), section: new_seed},
         avoid=avoid,
         reserved_entries=reserved,
+        reserved_ideas={c.idea or c.entry_id for c in kept},
+        reserved_anchors=[a.pattern for a in load_redpen().anchors if any(map(a.pattern.search, kept_words))],
         past=past,
     )
     return result

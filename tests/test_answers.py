@@ -333,6 +333,20 @@ def test_reroll_changes_one_section_only_and_keeps_locks(lib):
     assert again.choices() == after, "the recorded seed makes a reroll repeatable"
 
 
+@pytest.mark.parametrize("section", ["point1", "point2"])
+def test_reroll_never_makes_a_kept_path_give_way(library, example_briefs, section):
+    """A rerolled section does not take an idea or a year's anchor that a kept path later in the draft
+    says: said once, the kept path would have to change (the clerk sees other sections move). The
+    heading is locked: the first heading sets the family the later ones keep to."""
+    brief = example_briefs["city-deploy"].model_copy(update={"skeleton": "fangan-shishi"})
+    before = replay(brief, library, 7).choices()
+    locked = {f"{section}.heading"}
+    for new_seed in range(12):
+        after = reroll(brief, library, 7, before, section, new_seed, locked=locked).choices()
+        moved = [p for p in before if section_of(p) != section and after.get(p) != before[p]]
+        assert not moved, f"reroll seed {new_seed}: {moved}"
+
+
 # Files ----------------------------------------------------------------------------------
 
 
