@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .answersfile import ANSWERS_SUFFIX as ANSWERS_SUFFIX  # re-exported: the answers API
 from .answersfile import answers_path as answers_path
 from .answersfile import dump_answers
-from .api import Library
+from .api import Library, draft_rng
 from .bank import Candidate, PhraseBank, fit_for
 from .brief import Brief
 from .compose import SlotRequest, base_context, compose, random_chooser
@@ -243,7 +243,7 @@ def replay(
     """
     if skeleton:
         brief = brief.model_copy(update={"skeleton": skeleton})
-    rng = random.Random(seed)
+    rng = draft_rng(brief, seed)
     skel = choose_skeleton(brief, library.skeletons, rng)
     notes: list[str] = []
     changed_skeleton = False

@@ -51,6 +51,13 @@ def complete_brief(brief: Brief, today: dt.date | None = None) -> Brief:
     return brief
 
 
+def draft_rng(brief: Brief, seed: int) -> random.Random:
+    """The random source of one draft: the seed and the office it is for. Two offices that copy the
+    same brief and seed (an example's `seed: 7`) still get different drafts; one office with one seed
+    gets the same draft every time. Seeded from a string, so the same on every machine and run."""
+    return random.Random(f"{seed}|{brief.scope}|{brief.place or ''}")
+
+
 def draft_from_brief(
     brief: Brief,
     library: Library,
@@ -63,7 +70,7 @@ def draft_from_brief(
     """Compose one draft; the seed drives both the skeleton choice and every variant."""
     if skeleton:
         brief = brief.model_copy(update={"skeleton": skeleton})
-    rng = random.Random(seed)
+    rng = draft_rng(brief, seed)
     skel = choose_skeleton(brief, library.skeletons, rng)
     return compose(brief, library.bank, skel, rng, chooser, avoid=avoid)
 

@@ -206,15 +206,41 @@ def test_answers_reproduce_a_draft_with_a_changed_pick(lib):
     base = replay(brief, lib, 3)
     path = "point1.1.1"
     record = base.slots[path]
-    other = next(c.id for c in record.pool if c.id != record.chosen)
-    picked = replay(brief, lib, 3, {**base.choices(), path: other})
+    # The first alternative that says nothing the draft says elsewhere (one that does is replaced,
+    # with a note: see test_a_pick_that_repeats_another_place_is_replaced_and_said).
+    for other in (c.id for c in record.pool if c.id != record.chosen):
+        picked = replay(brief, lib, 3, {**base.choices(), path: other})
+        if picked.mismatches == []:
+            break
+    else:
+        raise AssertionError("no alternative at point1.1.1 fits the draft")
     assert picked.draft.choices[path].variant_id == other
-    assert picked.mismatches == []
     changed = [p for p in base.choices() if base.choices()[p] != picked.choices().get(p)]
     assert changed == [path], "one pick must not move any other choice or count"
     # and the answers of the picked draft give it back exactly, through a file
     again = replay(brief, lib, 3, picked.choices())
     assert render_txt(again.draft) == render_txt(picked.draft)
+
+
+def test_a_pick_that_repeats_another_place_is_replaced_and_said(lib):
+    """Two saved picks of one entry (one place changed to what another says) are not both said: the
+    later one is replaced, and the note names the places in the clerk's words, never an id."""
+    brief = make_brief()
+    for seed in range(12):
+        base = replay(brief, lib, seed)
+        for path, record in base.slots.items():
+            used = {p: c.split("/")[0] for p, c in base.choices().items() if p != path}
+            for cand in record.pool:
+                if cand.entry_id in used.values() and cand.id != record.chosen:
+                    again = replay(brief, lib, seed, {**base.choices(), path: cand.id})
+                    entries = [c.variant_id.split("/")[0] for c in again.draft.choices.values()]
+                    assert len(entries) == len(set(entries)), "an entry said twice"
+                    assert any("意思重复" in m or "与前文重复" in m for m in again.mismatches), (
+                        again.mismatches
+                    )
+                    assert not any("/" in m for m in again.mismatches), "a note shows an id"
+                    return
+    raise AssertionError("no pool offers an entry used elsewhere: the test cannot run")
 
 
 def test_answers_survive_bank_edits_elsewhere(lib):
