@@ -10,6 +10,7 @@ most once per draft (a shuffle bag across the whole speech).
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import zlib
@@ -27,7 +28,15 @@ from .lint import LENGTH_TOLERANCE
 from .numbering import INLINE_STYLES, cn, cn_count, ordinal
 from .overlap import SentenceIndex
 from .places import section_label
-from .redpen import PARAGRAPH_LIMIT, PARAGRAPH_SENTENCES, RedPen, load_redpen, sentences
+from .redpen import (
+    PARAGRAPH_LIMIT,
+    PARAGRAPH_SENTENCES,
+    QUOTE_NAMES,
+    QUOTE_NEEDS,
+    RedPen,
+    load_redpen,
+    sentences,
+)
 from .skeleton import Domains, Items, Para, Sections, Skeleton, iter_slots
 from .templating import placeholder, render
 
@@ -104,6 +113,7 @@ class _Said:
     anchors: frozenset[str]  # names of the anchors (terms.yaml) it carries
     sequenced: bool  # runs through 首先……其次……
     connective: bool  # opens with a connective (首先, 同时 …)
+    quotes: frozenset[str]  # the brief's facts its words quote (programme, previous_speakers …)
 
 
 @dataclass
@@ -152,7 +162,7 @@ class _Composer:
         self.anchors = [a for a in self.pen.anchors if a.applies(self.year)]  # still to be said
         self.said_anchor_names: set[str] = set()  # said once: not again (“十五五开局之年” twice is padding)
         self.used_sentences: set[str] = set()
-        self.quoted: set[str] = set()  # brief facts some chosen variant already quotes
+        self.quoted: set[str] = set()  # brief facts some chosen variant already quotes (by name)
         self.paragraphs: list[Paragraph] = []
         self.choices: dict[str, Choice] = {}
         self.notes: list[str] = []
@@ -233,6 +243,7 @@ class _Composer:
                 anchors=frozenset(a.name for a in self.pen.anchors if a.pattern.search(words)),
                 sequenced=self._sequenced(text),
                 connective=bool(self.pen.opening_connective(text)),
+                quotes=template_quotes((c.head or "") + c.text),
             )
             self.cache.rendered[key] = hit
         return hit
@@ -256,7 +267,10 @@ class _Composer:
     def _can_quote(self, slot: str) -> bool:
         """Whether a variant here can quote a list of the brief's facts that nothing else will say."""
         waiting = {f for f in QUOTABLE_FACTS if f in self.fit.facts} - self.listed_facts - self.quoted
-        return bool(waiting) and any(not waiting.isdisjoint(c.needs) for c in self._fitting(slot, None))
+        return bool(waiting) and any(
+            not waiting.isdisjoint(template_quotes((c.head or "") + c.text))
+            for c in self._fitting(slot, None)
+        )
 
     def _candidates_at(
         self, slot: str, role: str, domain: str | None, extra: dict[str, Any]
@@ -338,12 +352,15 @@ class _Composer:
             raise _Skip
         # The clerk's own facts come first: where a variant can quote a fact not yet quoted, use one
         # that does. Once quoted, the fact no longer crowds out the other variants.
-        own = [c for c in pool if c.needs and not self.quoted.issuperset(c.needs)]
+        own = [c for c in pool if not self.quoted.issuperset(said[c.id].quotes)]
         if own:
             # Of those, the ones that say the most of the brief's waiting lists (achievements and
             # problems both, where one paragraph is all the place has).
-            most = max(len((set(c.needs) - self.quoted).intersection(QUOTABLE_FACTS)) for c in own)
-            pool = [c for c in own if len((set(c.needs) - self.quoted).intersection(QUOTABLE_FACTS)) == most]
+            def waiting(c: Candidate) -> int:
+                return len((said[c.id].quotes - self.quoted).intersection(QUOTABLE_FACTS))
+
+            most = max(waiting(c) for c in own)
+            pool = [c for c in own if waiting(c) == most]
         # The year's anchors (terms.yaml): at the place drawn for one still missing, take a variant
         # that carries it. Only a place with several ways to say it is drawn (one with one or two
         # would put the same paragraph in most drafts); see anchor_targets. A draft that ends without
@@ -393,7 +410,7 @@ class _Composer:
         for a in [a for a in self.anchors if a.pattern.search(head + text)]:
             self.anchors.remove(a)
             self.said_anchor_names.add(a.name)
-        self.quoted.update(chosen.needs)
+        self.quoted.update(said[chosen.id].quotes)
         for s in sentences(text):
             self.used_sentences.add(sentence_key(s))
         if head:
@@ -675,6 +692,14 @@ class _Composer:
                 "heading2", f"{ordinal('（一）', j, len(node.sections))}{text}", section, (f"{p}.heading",)
             )
             self.body(sec.body, section, p)
+
+
+@functools.lru_cache(maxsize=8192)
+def template_quotes(template: str) -> frozenset[str]:
+    """The brief's facts a template quotes by name (`{{ programme }}` → programme): what counts as
+    said. An entry's `needs` only says what it cannot do without; “这项工程” needs the programme
+    but does not name it."""
+    return frozenset(QUOTE_NEEDS[name] for name in QUOTE_NAMES.findall(template))
 
 
 def _quoted_list(facts: Sequence[str]) -> str:

@@ -186,8 +186,9 @@ QUOTE_NEEDS = {
     "events": "events",
     "achievements": "achievements",
     "problems": "problems",
+    "programme": "programme",
 }
-_QUOTES = re.compile(r"\{\{\s*(" + "|".join(QUOTE_NEEDS) + r")\b")
+QUOTE_NAMES = re.compile(r"\{\{\s*(" + "|".join(QUOTE_NEEDS) + r")\b")
 _REQUIRED = ("asserts", "function")
 
 
@@ -224,9 +225,9 @@ def _variant_findings(pen: RedPen, entry: Any, v: Any, asserts: str, text: str) 
     if asserts == "event" and not _FACT_NAME.search(text):
         yield "asserts: event 的变体只能转述简报（{{ previous }} 或 {{ events }}），不能自行叙述事件"
     needs = set(v.needs or entry.needs)
-    for name in dict.fromkeys(_QUOTES.findall(text)):
+    for name in dict.fromkeys(QUOTE_NAMES.findall(text)):
         need = QUOTE_NEEDS[name]
-        if need not in needs:
+        if need not in needs and name != "programme":  # a programme not given reads “XX”工程: a gap
             yield f"引用了简报的 {name}，需要 needs 包含 {need}（简报没有给出时这里会是空的）"
     phases = v.phases or entry.phases
     if "phase" in flags and not phases:
