@@ -466,9 +466,11 @@ class _Composer:
         n = len(chosen.more)
         if not n or budget <= 0:
             return ""
-        k = _scaled(self.fill, 0, n, chosen.id)
         own = {sentence_key(s) for s in sentences(text)}
         room = PARAGRAPH_SENTENCES - len(sentences(text))
+        # How many follows from the fill and the paragraph's room, not from how many the entry has:
+        # an entry with many further sentences gives each draft a different few of them.
+        k = _scaled(self.fill, 0, min(n, max(room, 0)), chosen.id)
         order = sorted(range(n), key=lambda j: zlib.crc32(f"{self.salt}:{chosen.id}:{j}".encode()))
         picked: dict[int, str] = {}
         for j in order:
