@@ -107,6 +107,10 @@ class SlotRecord:
     chosen: str
 
 
+def _words(c: Candidate) -> str:
+    return (c.head or "") + c.text
+
+
 class AnswersChooser:
     """Replay answered variants; fall back to the seed (or a section's reroll seed) elsewhere.
 
@@ -125,6 +129,7 @@ class AnswersChooser:
         reserved_entries: Collection[str] = (),
         reserved_ideas: Collection[str] = (),
         reserved_anchors: Collection[re.Pattern[str]] = (),
+        moving_anchors: Mapping[str, Collection[re.Pattern[str]]] | None = None,
     ) -> None:
         self.choices = dict(choices or {})
         self.rerolls = dict(rerolls or {})
@@ -132,6 +137,7 @@ class AnswersChooser:
         self.reserved_entries = frozenset(reserved_entries)
         self.reserved_ideas = frozenset(reserved_ideas)
         self.reserved_anchors = tuple(reserved_anchors)
+        self.moving_anchors = {p: tuple(a) for p, a in (moving_anchors or {}).items()}
         self.runs: list[dict[str, SlotRecord]] = []
         self._section_rngs: dict[str, random.Random] = {}
 
@@ -156,18 +162,21 @@ class AnswersChooser:
 
     def _fresh_pool(self, path: str, candidates: Sequence[Candidate]) -> list[Candidate]:
         """For a reroll: not the old variant, and not an entry a kept path still uses, nor its idea or
-        year's anchor (said once: a kept path later in the draft would otherwise have to give way)."""
+        year's anchor (said once: a kept path later in the draft would otherwise have to give way).
+        Where the old variant said a year's anchor, a new one that says it too, so the anchor stays in
+        the section instead of going to its place elsewhere (and moving a kept path there)."""
         old = self.avoid.get(path)
         new = [c for c in candidates if c.id != old]
         free = [c for c in new if c.entry_id not in self.reserved_entries]
         clear = [c for c in free if not self._clashes(c)]
-        return clear or free or new or list(candidates)
+        said = self.moving_anchors.get(path, ())
+        same = [c for c in clear if all(p.search(_words(c)) for p in said)]
+        return (same if said else []) or clear or free or new or list(candidates)
 
     def _clashes(self, c: Candidate) -> bool:
         if (c.idea or c.entry_id) in self.reserved_ideas:
             return True
-        words = (c.head or "") + c.text
-        return any(p.search(words) for p in self.reserved_anchors)
+        return any(p.search(_words(c)) for p in self.reserved_anchors)
 
     def run_for(self, draft: Draft) -> dict[str, SlotRecord]:
         """The recorded run whose choices are the draft's."""
@@ -220,6 +229,7 @@ def replay(
     reserved_entries: Collection[str] = (),
     reserved_ideas: Collection[str] = (),
     reserved_anchors: Collection[re.Pattern[str]] = (),
+    moving_anchors: Mapping[str, Collection[re.Pattern[str]]] | None = None,
     past: SentenceIndex | None = None,
 ) -> Replay:
     """Compose like `api.draft_from_brief`, steering every answered path.
@@ -252,6 +262,7 @@ def replay(
         reserved_entries=reserved_entries,
         reserved_ideas=reserved_ideas,
         reserved_anchors=reserved_anchors,
+        moving_anchors=moving_anchors,
     )
     draft = compose(brief, library.bank, skel, rng, chooser, avoid=past)
     slots = chooser.run_for(draft)
@@ -447,7 +458,15 @@ def reroll(
     avoid = {p: v for p, v in choices.items() if p not in keep}
     reserved = {v.split("/", 1)[0] for v in keep.values()}
     kept = [c for c in map(library.bank.variant, keep.values()) if c is not None]
-    kept_words = [(c.head or "") + c.text for c in kept]
+    kept_words = [_words(c) for c in kept]
+    anchors = [a.pattern for a in load_redpen().anchors]
+    reserved_anchors = [a for a in anchors if any(map(a.search, kept_words))]
+    old = {p: library.bank.variant(v) for p, v in avoid.items()}
+    moving = {
+        p: [a for a in anchors if a.search(_words(c)) and a not in reserved_anchors]
+        for p, c in old.items()
+        if c
+    }
     result = replay(
         brief,
         library,
@@ -459,7 +478,8 @@ def reroll(
         avoid=avoid,
         reserved_entries=reserved,
         reserved_ideas={c.idea or c.entry_id for c in kept},
-        reserved_anchors=[a.pattern for a in load_redpen().anchors if any(map(a.pattern.search, kept_words))],
+        reserved_anchors=reserved_anchors,
+        moving_anchors={p: said for p, said in moving.items() if said},
         past=past,
     )
     return result

@@ -178,11 +178,12 @@ class _Composer:
         self.rich_places = self._anchor_places() if spread_anchors else {}
         # Which of those says it, drawn from the salt in proportion to the entries each has, so that
         # every entry able to carry the anchor is about as likely as any other to be the one said.
-        self.anchor_targets = {
-            name: _weighted_pick(places, zlib.crc32(f"{self.salt}:{name}".encode()))
-            for name, places in self.rich_places.items()
-            if places
-        }
+        # Two anchors go to two places where they can: a place of one paragraph says only one.
+        self.anchor_targets: dict[str, str] = {}
+        for name, places in self.rich_places.items():
+            free = {k: v for k, v in places.items() if k not in self.anchor_targets.values()} or places
+            if free:
+                self.anchor_targets[name] = _weighted_pick(free, zlib.crc32(f"{self.salt}:{name}".encode()))
         self.passed_anchors: set[str] = set()  # anchors a place could have said but was not made to
 
     def _anchor_places(self) -> dict[str, dict[str, int]]:

@@ -548,3 +548,23 @@ def test_answers_are_written_with_the_umasks_mode_and_never_half(tmp_path, lib, 
     assert path.read_bytes() == before
     left = sorted(p.name for p in path.parent.iterdir())
     assert left == [path.name, path.name + ".bak"], "no temporary file is left behind"
+
+
+@pytest.mark.parametrize("name", ["city-deploy", "county-push", "organs-training"])
+def test_reroll_keeps_the_years_anchor_it_said(library, example_briefs, name):
+    """A section that said a year's anchor still says it after a reroll: otherwise the anchor goes to its
+    place in another section, and a path the clerk did not reroll changes there."""
+    brief = example_briefs[name]
+    moved = []
+    for seed in range(4):
+        before = replay(brief, library, seed).choices()
+        for section in ("point1", "point3"):
+            locked = {f"{section}.heading"}
+            for new_seed in range(3):
+                after = reroll(brief, library, seed, before, section, new_seed, locked=locked).choices()
+                moved += [
+                    (seed, section, new_seed, p)
+                    for p in before
+                    if section_of(p) != section and after.get(p) != before[p]
+                ]
+    assert not moved, moved

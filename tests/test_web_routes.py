@@ -626,3 +626,20 @@ def test_other_commands_do_not_load_the_web_stack():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
+
+
+def test_every_sentence_of_the_draft_belongs_to_a_choice(library, example_briefs):
+    """A paragraph's further sentences (an entry's `more`) belong to the choice they follow, so a
+    click on any sentence of the body lists its alternatives."""
+    from generator.compose import sentences
+    from generator.picker.session import PickSession
+
+    for seed in range(3):
+        session = PickSession(example_briefs["county-push"], library, seed)
+        for para in view.paragraphs(session):
+            if not para.paragraph.paths:
+                continue
+            loose = "".join(piece.text for piece in para.pieces if piece.path is None)
+            facts = (*session.brief.facts.achievements, *session.brief.facts.problems)
+            stray = [s for s in sentences(loose) if len(s) > 8 and not any(f in s for f in facts)]
+            assert not stray, (seed, stray)  # the clerk's own facts are no choice: they stay loose

@@ -59,15 +59,35 @@ def pieces(paragraph: Paragraph, words: dict[str, str]) -> tuple[Piece, ...]:
             lost.append(path)
         else:
             spans.append((start, start + len(w), path))
+    if spans and paragraph.lead:  # an item's lead (一要 + its lead phrase) is part of that item's choice
+        first = min(spans)
+        if text[: first[0]] == paragraph.lead:
+            spans[spans.index(first)] = (0, first[1], first[2])
     if lost:  # words we cannot place (a template joined them): the whole paragraph picks the first one
         return (Piece(text, lost[0]),) if not spans else (*_cut(text, spans), Piece("", lost[0]))
     return tuple(_cut(text, spans))
 
 
+_SENTENCE_ENDS = "。！？；"
+
+
+def _owned(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Each choice's span stretched over the further sentences the composer put after its words
+    (an entry's `more`), up to the last sentence end before the next choice's words, so a click on
+    any sentence of the draft finds its choice."""
+    spans = sorted(spans)
+    out = []
+    for i, (start, end, path) in enumerate(spans):
+        limit = spans[i + 1][0] if i + 1 < len(spans) else len(text)
+        stop = max((text.rfind(mark, end, limit) for mark in _SENTENCE_ENDS), default=-1)
+        out.append((start, max(end, stop + 1), path))
+    return out
+
+
 def _cut(text: str, spans: list[tuple[int, int, str]]) -> list[Piece]:
     out: list[Piece] = []
     last = 0
-    for start, end, path in sorted(spans):
+    for start, end, path in _owned(text, spans):
         if start > last:
             out.append(Piece(text[last:start]))
         out.append(Piece(text[start:end], path))
