@@ -10,6 +10,7 @@ character bigrams ≥ 80% between sentences of similar length.
 
 from __future__ import annotations
 
+import errno
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -130,6 +131,16 @@ def index_files(paths: Sequence[Path]) -> SentenceIndex:
     return index
 
 
+# Why the system would not let a path be read, in the clerk's words.
+_OS_REASONS = {
+    errno.ENAMETOOLONG: "名称过长",
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.ELOOP: "链接循环",
+    errno.EIO: "读取出错",
+}
+
+
 def speech_files(paths: Sequence[Path]) -> list[Path]:
     """The files named, and the speeches (.txt/.md/.docx) directly in the folders named."""
     from .errors import UserError
@@ -137,12 +148,16 @@ def speech_files(paths: Sequence[Path]) -> list[Path]:
 
     out: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file()))
-        elif path.is_file():
-            out.append(path)
-        else:
-            raise UserError("找不到要比对的文件或目录", file=str(path))
+        try:
+            if path.is_dir():
+                out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file()))
+            elif path.is_file():
+                out.append(path)
+            else:
+                raise UserError("找不到要比对的文件或目录", file=str(path))
+        except OSError as exc:  # a name too long, a folder one may not list …
+            reason = _OS_REASONS.get(exc.errno or 0, "系统拒绝访问")
+            raise UserError(f"无法读取要比对的文件或目录（{reason}）", file=str(path)) from None
     return out
 
 

@@ -190,3 +190,17 @@ def test_pick_and_the_web_page_avoid_the_briefs_past_speeches(tmp_path, library)
     without = Workspace(library, tmp_path / "web2")
     without.open(brief.model_copy(update={"avoid": []}))
     assert _shared(render_txt(without.session.draft), past), "seed 0 reuses the past drafts: not vacuous"
+
+
+def test_an_avoid_or_against_path_the_system_refuses_is_one_chinese_line(tmp_path):
+    """A name too long for the file system (or a folder one may not list) is said, not a traceback."""
+    long_name = str(tmp_path / ("往年讲话" * 80))
+    speech = _generate(tmp_path, 1, "speech.txt")
+    for args in (
+        ["generate", str(COUNTY), "-o", str(tmp_path / "x.txt"), "--no-answers", "--avoid", long_name],
+        ["lint", str(speech), "--against", long_name],
+    ):
+        res = CliRunner().invoke(main, args)
+        assert res.exit_code == 1, res.output
+        assert "名称过长" in res.output and "Traceback" not in res.output, res.output
+        assert not (tmp_path / "x.txt").exists()
