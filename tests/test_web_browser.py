@@ -104,7 +104,7 @@ def fill_brief(page: Page, **fields: str) -> None:
     for label, value in values.items():
         page.get_by_label(label, exact=True).fill(value)
     with page.expect_response(lambda r: r.url.endswith("/brief") and r.request.method == "POST"):
-        page.get_by_role("button", name="生成讲话稿").click()
+        page.get_by_role("button", name="生成讲话稿", exact=True).click()
 
 
 def squash(text: str) -> str:
@@ -144,7 +144,7 @@ def test_brief_to_picked_word_file_and_back_through_the_cli(page, tmp_path):
     page.reload()
     expect(page.locator(f'.paper [data-path="{path}"]')).to_have_text(after)
 
-    docx_path = download(page, page.get_by_role("button", name="下载 Word"), tmp_path, "稿.docx")
+    docx_path = download(page, page.get_by_role("button", name="下载 Word", exact=True), tmp_path, "稿.docx")
     import docx
 
     words = squash("".join(p.text for p in docx.Document(str(docx_path)).paragraphs))
@@ -181,11 +181,11 @@ def test_lock_reroll_new_draft_and_undo_from_the_page(page):
     heading = page.locator('.paper [data-path="point1.heading"]')
     locked_text = heading.inner_text()
     heading.click()
-    page.locator("#panel").get_by_role("button", name="锁定").click()
+    page.locator("#panel").get_by_role("button", name="锁定", exact=True).click()
     expect(page.locator('.paper [data-path="point1.heading"]')).to_have_class(re.compile(r"\blocked\b"))
     seed = page.locator("#count-seed").inner_text()
-    page.get_by_role("button", name="换一稿").click()
+    page.get_by_role("button", name="换一稿", exact=True).click()
     expect(page.locator("#count-seed")).not_to_have_text(seed)
     expect(page.locator('.paper [data-path="point1.heading"]')).to_have_text(locked_text)
-    page.get_by_role("button", name="撤销").click()
+    page.get_by_role("button", name="撤销", exact=True).click()
     expect(page.locator("#count-seed")).to_have_text(seed)
