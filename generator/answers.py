@@ -107,10 +107,6 @@ class SlotRecord:
     chosen: str
 
 
-def _words(c: Candidate) -> str:
-    return (c.head or "") + c.text
-
-
 class AnswersChooser:
     """Replay answered variants; fall back to the seed (or a section's reroll seed) elsewhere.
 
@@ -170,13 +166,13 @@ class AnswersChooser:
         free = [c for c in new if c.entry_id not in self.reserved_entries]
         clear = [c for c in free if not self._clashes(c)]
         said = self.moving_anchors.get(path, ())
-        same = [c for c in clear if all(p.search(_words(c)) for p in said)]
+        same = [c for c in clear if all(p.search(c.written) for p in said)]
         return (same if said else []) or clear or free or new or list(candidates)
 
     def _clashes(self, c: Candidate) -> bool:
         if (c.idea or c.entry_id) in self.reserved_ideas:
             return True
-        return any(p.search(_words(c)) for p in self.reserved_anchors)
+        return any(p.search(c.written) for p in self.reserved_anchors)
 
     def run_for(self, draft: Draft) -> dict[str, SlotRecord]:
         """The recorded run whose choices are the draft's."""
@@ -458,12 +454,12 @@ def reroll(
     avoid = {p: v for p, v in choices.items() if p not in keep}
     reserved = {v.split("/", 1)[0] for v in keep.values()}
     kept = [c for c in map(library.bank.variant, keep.values()) if c is not None]
-    kept_words = [_words(c) for c in kept]
+    kept_words = [c.written for c in kept]
     anchors = [a.pattern for a in load_redpen().anchors]
     reserved_anchors = [a for a in anchors if any(map(a.search, kept_words))]
     old = {p: library.bank.variant(v) for p, v in avoid.items()}
     moving = {
-        p: [a for a in anchors if a.search(_words(c)) and a not in reserved_anchors]
+        p: [a for a in anchors if a.search(c.written) and a not in reserved_anchors]
         for p, c in old.items()
         if c
     }

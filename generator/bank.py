@@ -55,6 +55,11 @@ class Candidate:
     responds: tuple[str, ...] = ()
     scaffold: bool = False  # made by the bank from an asserting entry: its topic and a placeholder
 
+    @property
+    def written(self) -> str:
+        """Everything it says, as written (template names unrendered): its lead phrase and text."""
+        return (self.head or "") + self.text
+
     def fits(self, fit: Fit, domain: str | None = None) -> bool:
         """Whether this variant may be said in this speech (red pen §1–§4), at a domain slot or not."""
         if self.scopes and fit.scope not in self.scopes:

@@ -174,13 +174,12 @@ class _Composer:
         self.cache = cache or _Cache()
         # Drawn first from the rng, so every pass over one seed (length search, picker) agrees.
         self.salt = rng.getrandbits(32)
-        # Per anchor: places sure to come where several entries can say it (none when not spreading).
-        self.rich_places = self._anchor_places() if spread_anchors else {}
-        # Which of those says it, drawn from the salt in proportion to the entries each has, so that
-        # every entry able to carry the anchor is about as likely as any other to be the one said.
+        # Per anchor, the place that says it: drawn from the salt among the places sure to come where
+        # several entries can say it, in proportion to how many can, so that every entry able to carry
+        # the anchor is about as likely as any other to be the one said (none when not spreading).
         # Two anchors go to two places where they can: a place of one paragraph says only one.
         self.anchor_targets: dict[str, str] = {}
-        for name, places in self.rich_places.items():
+        for name, places in (self._anchor_places() if spread_anchors else {}).items():
             free = {k: v for k, v in places.items() if k not in self.anchor_targets.values()} or places
             if free:
                 self.anchor_targets[name] = _weighted_pick(free, zlib.crc32(f"{self.salt}:{name}".encode()))
@@ -203,8 +202,7 @@ class _Composer:
                     carriers = {
                         c.entry_id
                         for c in self._fitting(slot, None)
-                        if (role != "items" or c.asserts == "none")
-                        and a.pattern.search((c.head or "") + c.text)
+                        if (role != "items" or c.asserts == "none") and a.pattern.search(c.written)
                     }
                     if len(carriers) >= ANCHOR_CARRIERS:
                         places[a.name][slot] = max(places[a.name].get(slot, 0), len(carriers))
@@ -244,7 +242,7 @@ class _Composer:
                 anchors=frozenset(a.name for a in self.pen.anchors if a.pattern.search(words)),
                 sequenced=self._sequenced(text),
                 connective=bool(self.pen.opening_connective(text)),
-                quotes=template_quotes((c.head or "") + c.text),
+                quotes=template_quotes(c.written),
             )
             self.cache.rendered[key] = hit
         return hit
@@ -269,8 +267,7 @@ class _Composer:
         """Whether a variant here can quote a list of the brief's facts that nothing else will say."""
         waiting = {f for f in QUOTABLE_FACTS if f in self.fit.facts} - self.listed_facts - self.quoted
         return bool(waiting) and any(
-            not waiting.isdisjoint(template_quotes((c.head or "") + c.text))
-            for c in self._fitting(slot, None)
+            not waiting.isdisjoint(template_quotes(c.written)) for c in self._fitting(slot, None)
         )
 
     def _candidates_at(

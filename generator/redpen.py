@@ -179,7 +179,6 @@ def load_redpen(extra_terms: tuple[str, ...] = ()) -> RedPen:
 
 # The bank held to its tags -------------------------------------------------------------
 
-_FACT_NAME = re.compile(r"\{\{\s*(previous|events)\b")
 # Template names that quote the brief's facts, and the fact each needs (empty without it).
 QUOTE_NEEDS = {
     "previous": "previous_speakers",
@@ -222,10 +221,11 @@ def _variant_findings(pen: RedPen, entry: Any, v: Any, asserts: str, text: str) 
                 kind
             ]
             yield f"{label}（{_first(pen, kind, text)}），应改写，或标 asserts: {kind}"
-    if asserts == "event" and not _FACT_NAME.search(text):
+    quoted = QUOTE_NAMES.findall(text)
+    if asserts == "event" and not {"previous", "events"}.intersection(quoted):
         yield "asserts: event 的变体只能转述简报（{{ previous }} 或 {{ events }}），不能自行叙述事件"
     needs = set(v.needs or entry.needs)
-    for name in dict.fromkeys(QUOTE_NAMES.findall(text)):
+    for name in dict.fromkeys(quoted):
         need = QUOTE_NEEDS[name]
         if need not in needs and name != "programme":  # a programme not given reads “XX”工程: a gap
             yield f"引用了简报的 {name}，需要 needs 包含 {need}（简报没有给出时这里会是空的）"
