@@ -19,6 +19,7 @@ from generator.bank import fit_for
 from generator.brief import Length
 from generator.compose import compose
 from generator.metrics import draft_sentences, duplicate_sentences, pairwise_shares
+from generator.redpen import PARAGRAPH_SENTENCES, full_sentences
 from generator.select import fits
 
 SEEDS = range(20)
@@ -60,6 +61,17 @@ def test_typical_length_between_3000_and_7000(library, example_briefs):
         for seed in range(5):
             n = compose(brief, library.bank, skel, random.Random(seed)).characters
             assert 3000 <= n <= 7000, f"{name} × {skel.id} seed {seed}: {n} characters"
+
+
+def test_paragraphs_hold_at_most_five_sentences(library, example_briefs):
+    """Red pen §6: a paragraph holds one idea in two to five sentences (its 一要…… lead aside),
+    counted as a reader does: clauses joined by “；” are one sentence."""
+    for name, brief, skel in _pairs(library, example_briefs):
+        for seed in range(3):
+            draft = compose(brief, library.bank, skel, random.Random(seed))
+            for p in draft.paragraphs:
+                body = p.text.removeprefix(p.lead)
+                assert full_sentences(body) <= PARAGRAPH_SENTENCES, f"{name} × {skel.id} seed {seed}: {body}"
 
 
 @pytest.mark.parametrize("target", [3500, 4500, 5500])
