@@ -79,7 +79,7 @@ def test_target_length_within_15_percent(library, example_briefs, target):
     """Within 15% of the target; a draft that cannot get there without padding says so instead.
 
     With few facts of its own a draft is honest rather than long (gaps are not length, paragraphs
-    stop at six sentences), so a long target may be out of reach for a fact-hungry skeleton:
+    hold at most five sentences), so a long target may be out of reach for a fact-hungry skeleton:
     then the summary names the reachable range. Usual lengths (3,500 and 4,500) are always reached.
     """
     for name, brief, skel in _pairs(library, example_briefs):
