@@ -34,8 +34,8 @@ from .redpen import (
     QUOTE_NAMES,
     QUOTE_NEEDS,
     RedPen,
-    load_redpen,
     full_sentences,
+    load_redpen,
     sentences,
 )
 from .skeleton import Domains, Items, Para, Sections, Skeleton, iter_slots
