@@ -34,6 +34,7 @@ from .redpen import (
     QUOTE_NAMES,
     QUOTE_NEEDS,
     RedPen,
+    full_sentences,
     load_redpen,
     sentences,
 )
@@ -465,16 +466,18 @@ class _Composer:
         if not n or budget <= 0:
             return ""
         own = {sentence_key(s) for s in sentences(text)}
-        room = PARAGRAPH_SENTENCES - len(sentences(text))
+        room = PARAGRAPH_SENTENCES - full_sentences(text)
         # How many follows from the fill and the paragraph's room, not from how many the entry has:
         # an entry with many further sentences gives each draft a different few of them.
-        k = _scaled(self.fill, 0, min(n, max(room, 0)), chosen.id)
+        k = min(_scaled(self.fill, 0, min(n, max(room, 0)), chosen.id), room)
         order = sorted(range(n), key=lambda j: zlib.crc32(f"{self.salt}:{chosen.id}:{j}".encode()))
         picked: dict[int, str] = {}
         for j in order:
-            if len(picked) >= min(k, room):
+            if k <= 0:
                 break
             sentence = self._more_sentence(chosen, j, extra)
+            if full_sentences(sentence) > k:
+                continue
             keys = [sentence_key(s) for s in sentences(sentence)]
             if any(key in self.used_sentences or key in own for key in keys):
                 continue
@@ -483,6 +486,7 @@ class _Composer:
             if len(sentence) > budget:
                 continue
             budget -= len(sentence)
+            k -= full_sentences(sentence)
             own.update(keys)
             picked[j] = sentence
         added: list[str] = []

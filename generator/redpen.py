@@ -23,7 +23,8 @@ _NEGATED = re.compile(
     r"(不能|不要|不得|不搞|不再|防止|避免|杜绝|反对|纠正|克服|切忌|严禁|禁止|减少|整治|而不是|决不|绝不)[^。；！？]*$"
 )
 PARAGRAPH_LIMIT = 300  # characters: a paragraph holds one idea in two to five sentences (red pen §6)
-PARAGRAPH_SENTENCES = 6  # a variant and its further sentences: no paragraph restates one idea ten ways
+PARAGRAPH_SENTENCES = 5  # full sentences (。！？) of a paragraph's body, its lead phrase aside (red pen §6)
+FULL_STOP = re.compile(r"[。！？]+")
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,11 @@ class RedPen:
 
 def sentences(text: str) -> list[str]:
     return [s for s in SENTENCE_END.split(text) if s.strip()]
+
+
+def full_sentences(text: str) -> int:
+    """How many sentences a reader counts: clauses joined by “；” make one sentence, as in print."""
+    return len([s for s in FULL_STOP.split(text) if s.strip()])
 
 
 def _years(value: Any) -> tuple[int | None, int | None]:
@@ -254,6 +260,8 @@ def _variant_findings(pen: RedPen, entry: Any, v: Any, asserts: str, text: str) 
     for s in sentences(v.text):
         if len(s) > PARAGRAPH_LIMIT:
             yield f"句子超过 {PARAGRAPH_LIMIT} 字"
+    if full_sentences(v.text) > PARAGRAPH_SENTENCES:
+        yield f"一段超过 {PARAGRAPH_SENTENCES} 句：一段讲一个意思，两到五句（以“。！？”计）"
 
 
 def _first(pen: RedPen, kind: str, text: str) -> str:

@@ -19,6 +19,7 @@ from generator.bank import fit_for
 from generator.brief import Length
 from generator.compose import compose
 from generator.metrics import draft_sentences, duplicate_sentences, pairwise_shares
+from generator.redpen import PARAGRAPH_SENTENCES, full_sentences
 from generator.select import fits
 
 SEEDS = range(20)
@@ -62,12 +63,23 @@ def test_typical_length_between_3000_and_7000(library, example_briefs):
             assert 3000 <= n <= 7000, f"{name} × {skel.id} seed {seed}: {n} characters"
 
 
+def test_paragraphs_hold_at_most_five_sentences(library, example_briefs):
+    """Red pen §6: a paragraph holds one idea in two to five sentences (its 一要…… lead aside),
+    counted as a reader does: clauses joined by “；” are one sentence."""
+    for name, brief, skel in _pairs(library, example_briefs):
+        for seed in range(3):
+            draft = compose(brief, library.bank, skel, random.Random(seed))
+            for p in draft.paragraphs:
+                body = p.text.removeprefix(p.lead)
+                assert full_sentences(body) <= PARAGRAPH_SENTENCES, f"{name} × {skel.id} seed {seed}: {body}"
+
+
 @pytest.mark.parametrize("target", [3500, 4500, 5500])
 def test_target_length_within_15_percent(library, example_briefs, target):
     """Within 15% of the target; a draft that cannot get there without padding says so instead.
 
     With few facts of its own a draft is honest rather than long (gaps are not length, paragraphs
-    stop at six sentences), so a long target may be out of reach for a fact-hungry skeleton:
+    hold at most five sentences), so a long target may be out of reach for a fact-hungry skeleton:
     then the summary names the reachable range. Usual lengths (3,500 and 4,500) are always reached.
     """
     for name, brief, skel in _pairs(library, example_briefs):
