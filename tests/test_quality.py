@@ -143,3 +143,30 @@ def test_clerks_facts_and_programme_appear(library, example_briefs):
             assert brief.facts.programme in text, name
         if brief.place:
             assert "XX" + brief.scope[0] not in text
+
+
+def test_many_facts_are_not_crammed_into_one_sentence(library, example_briefs):
+    """Four achievements and three problems where the skeleton lists neither: the opening quotes them
+    all, once, in sentences short enough to say aloud (each list gets its own sentence)."""
+    from generator.compose import READABLE_SENTENCE
+    from generator.redpen import FULL_STOP
+
+    brief = example_briefs["county-push"]
+    facts = brief.facts.model_copy(
+        update={
+            "achievements": [
+                *brief.facts.achievements,
+                "新建非公企业党组织二十三个",
+                "村级党组织书记全部建立工作台账",
+            ],
+            "problems": [*brief.facts.problems, "一些机关支部组织生活质量不高"],
+        }
+    )
+    many = brief.model_copy(update={"facts": facts})
+    skel = library.skeletons["sange-zai"]
+    for seed in range(8):
+        text = compose(many, library.bank, skel, random.Random(seed)).full_text()
+        for fact in (*facts.achievements, *facts.problems):
+            assert text.count(fact) == 1, (seed, fact)
+        quoting = [s for s in FULL_STOP.split(text) if facts.achievements[0] in s or facts.problems[0] in s]
+        assert quoting and all(len(s) <= READABLE_SENTENCE for s in quoting), (seed, quoting)
