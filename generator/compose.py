@@ -98,6 +98,17 @@ def sentence_key(sentence: str) -> str:
     return _STRIP.sub("", sentence)
 
 
+# A run of this many characters (punctuation aside) said twice in one paragraph reads as saying one
+# thing twice (“一次讲清、一次办好” … “一次讲清、一次办好”).
+ECHO_RUN = 8
+
+
+def _runs(text: str) -> set[str]:
+    """Every run of ECHO_RUN characters of `text`, punctuation aside."""
+    key = sentence_key(text)
+    return {key[i : i + ECHO_RUN] for i in range(len(key) - ECHO_RUN + 1)}
+
+
 def _end(text: str) -> str:
     """Close a clerk's fact with a full stop if it has no end punctuation."""
     text = text.strip()
@@ -474,6 +485,7 @@ class _Composer:
         if not n or budget <= 0:
             return ""
         own = {sentence_key(s) for s in sentences(text)}
+        said = _runs(text)  # a further sentence never repeats a phrase the paragraph already has
         room = PARAGRAPH_SENTENCES - full_sentences(text)
         # How many follows from the fill and the paragraph's room, not from how many the entry has:
         # an entry with many further sentences gives each draft a different few of them.
@@ -493,9 +505,13 @@ class _Composer:
                 continue
             if len(sentence) > budget:
                 continue
+            runs = _runs(sentence)
+            if not said.isdisjoint(runs):
+                continue
             budget -= len(sentence)
             k -= full_sentences(sentence)
             own.update(keys)
+            said |= runs
             picked[j] = sentence
         added: list[str] = []
         for j in sorted(picked):  # never two connective-led sentences in a row
