@@ -82,6 +82,9 @@ OPENING_SENTENCES = 5
 # The brief's lists a paragraph may quote whole (template names `achievements`, `problems`, `events`).
 QUOTABLE_FACTS = ("achievements", "problems", "events")
 
+# Share of drafts whose opening says why we meet in words written for the meeting's kind, where there are some.
+KIND_OPENINGS = 0.5
+
 # Characters a sentence that quotes the clerk's facts may run to before a wording that splits it is preferred.
 READABLE_SENTENCE = 120
 
@@ -358,6 +361,12 @@ class _Composer:
             short = [c for c in pool if len(said[c.id].keys) <= room]
             if short:
                 pool = short
+        # Why we meet, said for this kind of meeting: a 总结会 or 述职评议会 opens as one, every other
+        # time, where the bank has openings written for it (the rest keep the openings varied).
+        if slot == "opening.purpose":
+            own_kind = [c for c in pool if self.brief.meeting.kind in c.kinds]
+            if own_kind and len(own_kind) < len(pool) and self.rng.random() < KIND_OPENINGS:
+                pool = own_kind
         # Real wording before scaffolds; scaffolds only where nothing else can stand.
         worded = [c for c in pool if not c.scaffold]
         if worded:
