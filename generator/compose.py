@@ -82,6 +82,10 @@ OPENING_SENTENCES = 5
 # The brief's lists a paragraph may quote whole (template names `achievements`, `problems`, `events`).
 QUOTABLE_FACTS = ("achievements", "problems", "events")
 
+# Chance that an item of a task list is one written for a domain the brief names and the list has not
+# yet spoken to (where the bank has one): named domains get their tasks, the list stays varied.
+DOMAIN_ITEMS = 0.5
+
 # Share of drafts whose opening says why we meet in words written for the meeting's kind, where there are some.
 KIND_OPENINGS = 0.5
 
@@ -178,6 +182,7 @@ class _Composer:
         self.opening_said = 0  # sentences of the opening so far (the hand-off aside)
         self.governing: str | None = None  # topic of the current point's heading
         self.list_openers: list[str] | None = None  # connectives opening items of the list being built
+        self.list_domains: set[str] = set()  # the brief's domains an item of the list being built is about
         self.anchors = [a for a in self.pen.anchors if a.applies(self.year)]  # still to be said
         self.said_anchor_names: set[str] = set()  # said once: not again (“十五五开局之年” twice is padding)
         self.used_sentences: set[str] = set()
@@ -412,6 +417,13 @@ class _Composer:
             governed = [c for c in pool if c.topic in (None, self.governing)]
             if governed:
                 pool = governed
+        # A list of tasks for a brief that names its domains speaks to them: while a named domain has no
+        # item of its own yet, every other item (drawn) is one written for it, where the bank has one.
+        if role == "item" and self.list_openers is not None and self.brief.domains:
+            waiting = set(self.brief.domains) - self.list_domains
+            for_them = [c for c in pool if waiting.intersection(c.domains)]
+            if for_them and len(for_them) < len(pool) and self.rng.random() < DOMAIN_ITEMS:
+                pool = for_them
         request = SlotRequest(
             path=path,
             slot=slot,
@@ -429,6 +441,7 @@ class _Composer:
             self.opening_said += len(sentences(text))
         self.used_variants.add(chosen.id)
         self.used_entries.add(chosen.entry_id)
+        self.list_domains.update(chosen.domains)
         self.used_ideas.add(chosen.idea or chosen.entry_id)
         if chosen.asserts in ("achievement", "problem") and chosen.topic:
             self.claimed[chosen.topic] = chosen.asserts
@@ -653,6 +666,7 @@ class _Composer:
         lo, _ = node.count
         want = self.count(node.count, path)
         self.list_openers = []
+        self.list_domains = set()
         try:
             for j in range(len(entries), want):
                 p = f"{path}.{j}"

@@ -357,3 +357,23 @@ def test_a_meeting_often_opens_with_words_written_for_its_kind():
         assert cand is not None
         kinds.append("培训会" in cand.kinds)
     assert 7 <= sum(kinds) <= 17, sum(kinds)
+
+
+def test_a_task_list_speaks_to_the_domains_the_brief_names():
+    """§2: a county meeting about 农村, 社区 and 两新组织 hears tasks written for them, not only general ones
+    (the bank has tasks per domain); none about a domain it did not name."""
+    lib = _library()
+    brief = complete_brief(load_brief(next(p for p in EXAMPLES if p.stem == "county-push")))
+    named = set(brief.domains)
+    assert len(named) == 3
+    covered = []
+    for seed in range(20):
+        draft = compose(brief, lib.bank, lib.skeletons["chengji-wenti-renwu"], random.Random(seed))
+        said: set[str] = set()
+        for choice in draft.choices.values():
+            if choice.slot == "cwr.tasks.item":
+                cand = lib.bank.variant(choice.variant_id)
+                assert cand is not None and set(cand.domains) <= named
+                said |= set(cand.domains)
+        covered.append(len(said & named))
+    assert sum(covered) / len(covered) >= 2.5, covered
