@@ -870,7 +870,7 @@ def compose(
             key="points",
         )
     asked = brief.target_characters
-    target = asked or TYPICAL_CHARACTERS
+    target = asked or skeleton.length or TYPICAL_CHARACTERS
     state = rng.getstate()
     # Rendering depends only on the brief and the skeleton (never on the seed): kept on the bank for
     # the next draft of the same brief (the picker, the page, many seeds). Like the fill levels below,
