@@ -116,14 +116,16 @@ def test_year_tags_select_terms_of_the_time(library, example_briefs):
     assert old.effective_year == 2020
 
 
-def test_every_achievement_and_problem_of_the_brief_is_said_once(library, example_briefs):
+def test_every_achievement_problem_and_event_of_the_brief_is_said_once(library, example_briefs):
     """The clerk's facts are in place in every draft, whatever the skeleton: listed item by item where
     the skeleton lists them, quoted in the opening's judgement where it does not, and never twice;
-    the programme is named in every draft."""
+    the events (what was done before the meeting) once in the opening; the programme is named in
+    every draft."""
+    assert any(b.facts.events for b in example_briefs.values()), "an example brief gives an event"
     for name, brief, skel in _pairs(library, example_briefs):
         for seed in range(8):
             text = compose(brief, library.bank, skel, random.Random(seed)).full_text()
-            for fact in (*brief.facts.achievements, *brief.facts.problems):
+            for fact in (*brief.facts.achievements, *brief.facts.problems, *brief.facts.events):
                 assert text.count(fact) == 1, (name, skel.id, seed, fact, text.count(fact))
             if brief.facts.programme:  # named, not only “这项工程”
                 assert brief.facts.programme in text, (name, skel.id, seed)
@@ -170,3 +172,19 @@ def test_many_facts_are_not_crammed_into_one_sentence(library, example_briefs):
             assert text.count(fact) == 1, (seed, fact)
         quoting = [s for s in FULL_STOP.split(text) if facts.achievements[0] in s or facts.problems[0] in s]
         assert quoting and all(len(s) <= READABLE_SENTENCE for s in quoting), (seed, quoting)
+
+
+def test_a_skeleton_sets_its_usual_length_when_the_brief_sets_none(library, example_briefs):
+    """A skeleton's `length` is what its drafts aim at without a target in the brief; a brief's target
+    still wins."""
+    brief = example_briefs["county-push"]
+    assert brief.length is None
+    skel = library.skeletons["renshi-jucuo-zeren"]
+    for usual in (3000, 3600):
+        short = skel.model_copy(update={"length": usual})
+        for seed in range(3):
+            n = compose(brief, library.bank, short, random.Random(seed)).characters
+            assert abs(n - usual) <= 0.15 * usual, (usual, seed, n)
+    sized = brief.model_copy(update={"length": Length(characters=3500)})
+    n = compose(sized, library.bank, skel.model_copy(update={"length": 2000}), random.Random(0)).characters
+    assert abs(n - 3500) <= 0.15 * 3500, n
