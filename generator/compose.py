@@ -79,8 +79,8 @@ DOMAIN_LABELS = {
 # Sentences the opening may say before the hand-off, two more when it answers previous speakers (red pen §6).
 OPENING_SENTENCES = 5
 
-# The brief's lists a paragraph may quote whole (template names `achievements`, `problems`).
-QUOTABLE_FACTS = ("achievements", "problems")
+# The brief's lists a paragraph may quote whole (template names `achievements`, `problems`, `events`).
+QUOTABLE_FACTS = ("achievements", "problems", "events")
 
 # Characters a sentence that quotes the clerk's facts may run to before a wording that splits it is preferred.
 READABLE_SENTENCE = 120
@@ -764,7 +764,7 @@ def base_context(brief: Brief, points: int, year: int) -> dict[str, Any]:
         "kind": brief.meeting.kind,
         "year": str(year),
         "programme": brief.facts.programme or "“XX”工程",
-        "events": "，".join(brief.facts.events),
+        "events": _quoted_list(brief.facts.events),
         "achievements": _quoted_list(brief.facts.achievements),
         "problems": _quoted_list(brief.facts.problems),
         "previous": prev,
