@@ -79,8 +79,11 @@ DOMAIN_LABELS = {
 # Sentences the opening may say before the hand-off, two more when it answers previous speakers (red pen §6).
 OPENING_SENTENCES = 5
 
-# The brief's lists a paragraph may quote whole (template names `achievements`, `problems`).
-QUOTABLE_FACTS = ("achievements", "problems")
+# The brief's lists a paragraph may quote whole (template names `achievements`, `problems`, `events`).
+QUOTABLE_FACTS = ("achievements", "problems", "events")
+
+# Share of drafts whose opening says why we meet in words written for the meeting's kind, where there are some.
+KIND_OPENINGS = 0.5
 
 # Characters a sentence that quotes the clerk's facts may run to before a wording that splits it is preferred.
 READABLE_SENTENCE = 120
@@ -96,6 +99,17 @@ _STRIP = re.compile(r"[\s“”‘’\"'（）()、，,。！？；：:]")
 
 def sentence_key(sentence: str) -> str:
     return _STRIP.sub("", sentence)
+
+
+# A run of this many characters (punctuation aside) said twice in one paragraph reads as saying one
+# thing twice (“一次讲清、一次办好” … “一次讲清、一次办好”).
+ECHO_RUN = 8
+
+
+def _runs(text: str) -> set[str]:
+    """Every run of ECHO_RUN characters of `text`, punctuation aside."""
+    key = sentence_key(text)
+    return {key[i : i + ECHO_RUN] for i in range(len(key) - ECHO_RUN + 1)}
 
 
 def _end(text: str) -> str:
@@ -347,6 +361,12 @@ class _Composer:
             short = [c for c in pool if len(said[c.id].keys) <= room]
             if short:
                 pool = short
+        # Why we meet, said for this kind of meeting: a 总结会 or 述职评议会 opens as one, every other
+        # time, where the bank has openings written for it (the rest keep the openings varied).
+        if slot == "opening.purpose":
+            own_kind = [c for c in pool if self.brief.meeting.kind in c.kinds]
+            if own_kind and len(own_kind) < len(pool) and self.rng.random() < KIND_OPENINGS:
+                pool = own_kind
         # Real wording before scaffolds; scaffolds only where nothing else can stand.
         worded = [c for c in pool if not c.scaffold]
         if worded:
@@ -474,6 +494,7 @@ class _Composer:
         if not n or budget <= 0:
             return ""
         own = {sentence_key(s) for s in sentences(text)}
+        said = _runs(text)  # a further sentence never repeats a phrase the paragraph already has
         room = PARAGRAPH_SENTENCES - full_sentences(text)
         # How many follows from the fill and the paragraph's room, not from how many the entry has:
         # an entry with many further sentences gives each draft a different few of them.
@@ -493,9 +514,13 @@ class _Composer:
                 continue
             if len(sentence) > budget:
                 continue
+            runs = _runs(sentence)
+            if not said.isdisjoint(runs):
+                continue
             budget -= len(sentence)
             k -= full_sentences(sentence)
             own.update(keys)
+            said |= runs
             picked[j] = sentence
         added: list[str] = []
         for j in sorted(picked):  # never two connective-led sentences in a row
@@ -764,7 +789,7 @@ def base_context(brief: Brief, points: int, year: int) -> dict[str, Any]:
         "kind": brief.meeting.kind,
         "year": str(year),
         "programme": brief.facts.programme or "“XX”工程",
-        "events": "，".join(brief.facts.events),
+        "events": _quoted_list(brief.facts.events),
         "achievements": _quoted_list(brief.facts.achievements),
         "problems": _quoted_list(brief.facts.problems),
         "previous": prev,
