@@ -85,6 +85,7 @@ QUOTABLE_FACTS = ("achievements", "problems", "events")
 # Chance that an item of a task list is one written for a domain the brief names and the list has not
 # yet spoken to (where the bank has one): named domains get their tasks, the list stays varied.
 DOMAIN_ITEMS = 0.5
+DOMAIN_ITEMS_MIN = 3
 
 # Share of drafts whose opening says why we meet in words written for the meeting's kind, where there are some.
 KIND_OPENINGS = 0.5
@@ -423,7 +424,10 @@ class _Composer:
         # item of its own yet, every other item (drawn) is one written for it, where the bank has one.
         if role == "item" and self.list_openers is not None and self.brief.domains:
             unspoken = set(self.brief.domains) - self.list_domains
-            for_them = [c for c in pool if unspoken.intersection(c.domains)]
+            # Only domains with a few tasks of their own: one lone task would be in every other draft.
+            entries = {d: {c.entry_id for c in pool if d in c.domains} for d in unspoken}
+            ample = {d for d, ids in entries.items() if len(ids) >= DOMAIN_ITEMS_MIN}
+            for_them = [c for c in pool if ample.intersection(c.domains)]
             if for_them and len(for_them) < len(pool) and self.rng.random() < DOMAIN_ITEMS:
                 pool = for_them
         request = SlotRequest(
