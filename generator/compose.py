@@ -29,13 +29,14 @@ from .numbering import INLINE_STYLES, cn, cn_count, ordinal
 from .overlap import SentenceIndex
 from .places import section_label
 from .redpen import (
+    FULL_STOP,
     PARAGRAPH_LIMIT,
     PARAGRAPH_SENTENCES,
     QUOTE_NAMES,
     QUOTE_NEEDS,
     RedPen,
-    load_redpen,
     full_sentences,
+    load_redpen,
     sentences,
 )
 from .skeleton import Domains, Items, Para, Sections, Skeleton, iter_slots
@@ -80,6 +81,9 @@ OPENING_SENTENCES = 5
 
 # The brief's lists a paragraph may quote whole (template names `achievements`, `problems`).
 QUOTABLE_FACTS = ("achievements", "problems")
+
+# Characters a sentence that quotes the clerk's facts may run to before a wording that splits it is preferred.
+READABLE_SENTENCE = 120
 
 # A place is made to say a year's anchor only when at least this many entries there can say it.
 ANCHOR_CARRIERS = 3
@@ -360,6 +364,10 @@ class _Composer:
 
             most = max(waiting(c) for c in own)
             pool = [c for c in own if waiting(c) == most]
+            # Many facts make one sentence too long to say aloud: then a wording that gives each list
+            # a sentence of its own.
+            readable = [c for c in pool if _longest_sentence(said[c.id].text) <= READABLE_SENTENCE]
+            pool = readable or pool
         # The year's anchors (terms.yaml): at the place drawn for one still missing, take a variant
         # that carries it. Only a place with several ways to say it is drawn (one with one or two
         # would put the same paragraph in most drafts); see anchor_targets. A draft that ends without
@@ -731,6 +739,11 @@ def _with_more(text: str, more: str) -> str:
         cut = max(text.rfind(c, 0, len(text) - 1) for c in "。！？；") + 1
         return text[:cut] + more + text[cut:]
     return text + more
+
+
+def _longest_sentence(text: str) -> int:
+    """The longest sentence as a reader counts it (up to 。！？), in characters."""
+    return max((len(s) for s in FULL_STOP.split(text)), default=0)
 
 
 def _scaled(fill: float, lo: int, hi: int, key: str) -> int:

@@ -260,6 +260,8 @@ def _variant_findings(pen: RedPen, entry: Any, v: Any, asserts: str, text: str) 
     for s in sentences(v.text):
         if len(s) > PARAGRAPH_LIMIT:
             yield f"句子超过 {PARAGRAPH_LIMIT} 字"
+    if full_sentences(v.text) > PARAGRAPH_SENTENCES:
+        yield f"一段超过 {PARAGRAPH_SENTENCES} 句：一段讲一个意思，两到五句（以“。！？”计）"
 
 
 def _first(pen: RedPen, kind: str, text: str) -> str:

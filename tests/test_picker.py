@@ -753,3 +753,20 @@ def test_the_newer_answers_win_when_both_places_hold_some(tmp_path, monkeypatch)
     assert store.find_answers(brief) == away
     os.utime(away, ns=(500_000_000, 500_000_000))
     assert store.find_answers(brief) == beside
+
+
+def test_the_current_option_shows_the_further_sentences_the_draft_holds():
+    """The list shows a paragraph as the draft has it: the wording and the entry's further sentences
+    after it (the page and the terminal show them), not the wording alone."""
+    library = Library.load()
+    s = PickSession(load_brief(Path(__file__).parents[1] / "examples" / "county-push.yaml"), library, 3)
+    shown = 0
+    for step in s.steps[::3]:
+        options = s.options(step.path)
+        current = options[0]
+        para = s.draft.paragraphs[s.paragraph_of(step.path)]
+        if para.paths == (step.path,):
+            assert para.text.endswith(current.text + current.further), step.path
+        shown += bool(current.further)
+        assert all(not o.further for o in options[1:]), "others are shown as worded"
+    assert shown >= 3

@@ -79,7 +79,7 @@ def test_target_length_within_15_percent(library, example_briefs, target):
     """Within 15% of the target; a draft that cannot get there without padding says so instead.
 
     With few facts of its own a draft is honest rather than long (gaps are not length, paragraphs
-    stop at six sentences), so a long target may be out of reach for a fact-hungry skeleton:
+    hold at most five sentences), so a long target may be out of reach for a fact-hungry skeleton:
     then the summary names the reachable range. Usual lengths (3,500 and 4,500) are always reached.
     """
     for name, brief, skel in _pairs(library, example_briefs):
@@ -143,3 +143,30 @@ def test_clerks_facts_and_programme_appear(library, example_briefs):
             assert brief.facts.programme in text, name
         if brief.place:
             assert "XX" + brief.scope[0] not in text
+
+
+def test_many_facts_are_not_crammed_into_one_sentence(library, example_briefs):
+    """Four achievements and three problems where the skeleton lists neither: the opening quotes them
+    all, once, in sentences short enough to say aloud (each list gets its own sentence)."""
+    from generator.compose import READABLE_SENTENCE
+    from generator.redpen import FULL_STOP
+
+    brief = example_briefs["county-push"]
+    facts = brief.facts.model_copy(
+        update={
+            "achievements": [
+                *brief.facts.achievements,
+                "新建非公企业党组织二十三个",
+                "村级党组织书记全部建立工作台账",
+            ],
+            "problems": [*brief.facts.problems, "一些机关支部组织生活质量不高"],
+        }
+    )
+    many = brief.model_copy(update={"facts": facts})
+    skel = library.skeletons["sange-zai"]
+    for seed in range(8):
+        text = compose(many, library.bank, skel, random.Random(seed)).full_text()
+        for fact in (*facts.achievements, *facts.problems):
+            assert text.count(fact) == 1, (seed, fact)
+        quoting = [s for s in FULL_STOP.split(text) if facts.achievements[0] in s or facts.problems[0] in s]
+        assert quoting and all(len(s) <= READABLE_SENTENCE for s in quoting), (seed, quoting)

@@ -271,6 +271,7 @@ def _entry(text: str, **tags: object) -> dict:
         ("前一阶段，{{ achievements }}。", {"asserts": "achievement"}, "needs 包含 achievements"),
         ("也要看到，{{ problems }}。", {"asserts": "problem"}, "needs 包含 problems"),
         ("刚才，{{ previous }}。", {"asserts": "event", "function": "response"}, "previous_speakers"),
+        ("要学。要查。要改。要督。要评。要用。", {}, "超过 5 句"),
     ],
 )
 def test_check_rejects_a_variant_its_tags_do_not_cover(text, tags, expected):
@@ -292,6 +293,7 @@ def test_check_rejects_a_variant_its_tags_do_not_cover(text, tags, expected):
         ("下半年要加快进度。", {"phases": ["年中"]}),
         ("这些意见我都同意。", {"relation": ["上级"]}),
         ("各乡镇要抓好落实。", {"audience": ["地方"]}),
+        ("要学；要查。要改；要督。要评。要用；要考。", {}),
     ],
 )
 def test_check_accepts_a_variant_whose_tags_fit(text, tags):

@@ -20,6 +20,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import ROOT
+from markupsafe import escape
 
 from generator.brief import Brief
 from generator.cli import main
@@ -286,6 +287,18 @@ def test_slot_lists_alternatives_with_the_current_one_marked(drafted):
     assert len(variants) >= 2 and current == [session.choices[path]]
     assert session.label(path) in html
     assert "锁定" in html and "重抽本部分" in html
+
+
+def test_slot_shows_the_current_paragraph_as_the_draft_has_it(drafted):
+    """The current wording comes with the further sentences that follow it in the draft; the others
+    say that some of their own will come with them."""
+    session = drafted.workspace.session
+    path, further = next(
+        (s.path, o.further) for s in session.steps if (o := session.options(s.path)[0]).further
+    )
+    html = text(drafted.get(f"/slot?path={path}", headers=HX))
+    assert f'<span class="further">{escape(further)}</span>' in html
+    assert "换入后另附本条的几句补充" in html
 
 
 def test_unknown_slot_is_refused_in_chinese(drafted):

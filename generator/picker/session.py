@@ -67,6 +67,9 @@ class Option:
     head: str
     text: str
     current: bool
+    # The entry's further sentences that follow the wording in the draft now (current choice only):
+    # the draft shows them, so the list does too. Another wording brings some of its own entry's.
+    further: str = ""
 
 
 def _new_seed() -> int:
@@ -295,8 +298,19 @@ class PickSession:
         out = []
         for i, c in enumerate(shown, start=1):
             head, text = self.render_candidate(c, request)
-            out.append(Option(number=i, candidate=c, head=head, text=text, current=(i == 1)))
+            further = self._further(path, text) if i == 1 else ""
+            out.append(Option(number=i, candidate=c, head=head, text=text, current=(i == 1), further=further))
         return out
+
+    def _further(self, path: str, text: str) -> str:
+        """What follows the chosen wording in its paragraph: the entry's further sentences."""
+        at = self.paragraph_of(path)
+        if at is None or not text:
+            return ""
+        para = self.draft.paragraphs[at]
+        if para.paths != (path,) or text not in para.text:
+            return ""  # a paragraph joined from several places: no tail of one's own
+        return para.text.split(text, 1)[1]
 
     def page_info(self, path: str | None = None) -> tuple[int, int, int]:
         """(page, pages, candidates) for `path`, 1-based page."""

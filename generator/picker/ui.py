@@ -440,7 +440,7 @@ class PickerApp:
         for i, opt in enumerate(options):
             pointer = "▶" if i == self.cursor else " "
             mark = "●" if opt.current else " "
-            text = (f"【{opt.head}】" if opt.head else "") + opt.text
+            text = (f"【{opt.head}】" if opt.head else "") + opt.text + opt.further
             style = "class:cursor" if i == self.cursor else ("class:current" if opt.current else "")
             if i == self.cursor:
                 focus = len(body)
