@@ -79,8 +79,15 @@ DOMAIN_LABELS = {
 # Sentences the opening may say before the hand-off, two more when it answers previous speakers (red pen §6).
 OPENING_SENTENCES = 5
 
-# The brief's lists a paragraph may quote whole (template names `achievements`, `problems`).
-QUOTABLE_FACTS = ("achievements", "problems")
+# The brief's lists a paragraph may quote whole (template names `achievements`, `problems`, `events`).
+QUOTABLE_FACTS = ("achievements", "problems", "events")
+
+# Chance that an item of a task list is one written for a domain the brief names and the list has not
+# yet spoken to (where the bank has one): named domains get their tasks, the list stays varied.
+DOMAIN_ITEMS = 0.5
+
+# Share of drafts whose opening says why we meet in words written for the meeting's kind, where there are some.
+KIND_OPENINGS = 0.5
 
 # Characters a sentence that quotes the clerk's facts may run to before a wording that splits it is preferred.
 READABLE_SENTENCE = 120
@@ -96,6 +103,17 @@ _STRIP = re.compile(r"[\s“”‘’\"'（）()、，,。！？；：:]")
 
 def sentence_key(sentence: str) -> str:
     return _STRIP.sub("", sentence)
+
+
+# A run of this many characters (punctuation aside) said twice in one paragraph reads as saying one
+# thing twice (“一次讲清、一次办好” … “一次讲清、一次办好”).
+ECHO_RUN = 8
+
+
+def _runs(text: str) -> set[str]:
+    """Every run of ECHO_RUN characters of `text`, punctuation aside."""
+    key = sentence_key(text)
+    return {key[i : i + ECHO_RUN] for i in range(len(key) - ECHO_RUN + 1)}
 
 
 def _end(text: str) -> str:
@@ -164,6 +182,7 @@ class _Composer:
         self.opening_said = 0  # sentences of the opening so far (the hand-off aside)
         self.governing: str | None = None  # topic of the current point's heading
         self.list_openers: list[str] | None = None  # connectives opening items of the list being built
+        self.list_domains: set[str] = set()  # the brief's domains an item of the list being built is about
         self.anchors = [a for a in self.pen.anchors if a.applies(self.year)]  # still to be said
         self.said_anchor_names: set[str] = set()  # said once: not again (“十五五开局之年” twice is padding)
         self.used_sentences: set[str] = set()
@@ -347,6 +366,12 @@ class _Composer:
             short = [c for c in pool if len(said[c.id].keys) <= room]
             if short:
                 pool = short
+        # Why we meet, said for this kind of meeting: a 总结会 or 述职评议会 opens as one, every other
+        # time, where the bank has openings written for it (the rest keep the openings varied).
+        if slot == "opening.purpose":
+            own_kind = [c for c in pool if self.brief.meeting.kind in c.kinds]
+            if own_kind and len(own_kind) < len(pool) and self.rng.random() < KIND_OPENINGS:
+                pool = own_kind
         # Real wording before scaffolds; scaffolds only where nothing else can stand.
         worded = [c for c in pool if not c.scaffold]
         if worded:
@@ -392,6 +417,13 @@ class _Composer:
             governed = [c for c in pool if c.topic in (None, self.governing)]
             if governed:
                 pool = governed
+        # A list of tasks for a brief that names its domains speaks to them: while a named domain has no
+        # item of its own yet, every other item (drawn) is one written for it, where the bank has one.
+        if role == "item" and self.list_openers is not None and self.brief.domains:
+            waiting = set(self.brief.domains) - self.list_domains
+            for_them = [c for c in pool if waiting.intersection(c.domains)]
+            if for_them and len(for_them) < len(pool) and self.rng.random() < DOMAIN_ITEMS:
+                pool = for_them
         request = SlotRequest(
             path=path,
             slot=slot,
@@ -409,6 +441,7 @@ class _Composer:
             self.opening_said += len(sentences(text))
         self.used_variants.add(chosen.id)
         self.used_entries.add(chosen.entry_id)
+        self.list_domains.update(chosen.domains)
         self.used_ideas.add(chosen.idea or chosen.entry_id)
         if chosen.asserts in ("achievement", "problem") and chosen.topic:
             self.claimed[chosen.topic] = chosen.asserts
@@ -474,6 +507,7 @@ class _Composer:
         if not n or budget <= 0:
             return ""
         own = {sentence_key(s) for s in sentences(text)}
+        said = _runs(text)  # a further sentence never repeats a phrase the paragraph already has
         room = PARAGRAPH_SENTENCES - full_sentences(text)
         # How many follows from the fill and the paragraph's room, not from how many the entry has:
         # an entry with many further sentences gives each draft a different few of them.
@@ -493,9 +527,13 @@ class _Composer:
                 continue
             if len(sentence) > budget:
                 continue
+            runs = _runs(sentence)
+            if not said.isdisjoint(runs):
+                continue
             budget -= len(sentence)
             k -= full_sentences(sentence)
             own.update(keys)
+            said |= runs
             picked[j] = sentence
         added: list[str] = []
         for j in sorted(picked):  # never two connective-led sentences in a row
@@ -628,6 +666,7 @@ class _Composer:
         lo, _ = node.count
         want = self.count(node.count, path)
         self.list_openers = []
+        self.list_domains = set()
         try:
             for j in range(len(entries), want):
                 p = f"{path}.{j}"
@@ -764,7 +803,7 @@ def base_context(brief: Brief, points: int, year: int) -> dict[str, Any]:
         "kind": brief.meeting.kind,
         "year": str(year),
         "programme": brief.facts.programme or "“XX”工程",
-        "events": "，".join(brief.facts.events),
+        "events": _quoted_list(brief.facts.events),
         "achievements": _quoted_list(brief.facts.achievements),
         "problems": _quoted_list(brief.facts.problems),
         "previous": prev,

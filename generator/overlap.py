@@ -275,12 +275,30 @@ _NOT_PLACES = re.compile(
     r"地|军|选|校|省|战|矿|门|夜|股|菜|早|乡|坐|辖|分|驻|任|城乡|"
     r"全|本|该|各|我|此|邻|外|兄弟|周边|试点|先进|后进|每个|这个|那个|一个|两个|几个|部分|个别|所在|城乡|市县|县市)$"
 )
+# A town's speech says 乡 and 镇 in everyday words: 回报家乡、乡情乡亲、在镇工作、同镇党委. Before 乡/镇, a
+# stem ending in one of these is a word, not a town's name; after 乡, these make a word of it (乡亲, 乡村 …).
+_TOWN_WORD_END = set("在到回返下进来去出与和及的为报同向往赴离从于至对驻本全该各邻外他异故还思留归")
+_AFTER_XIANG = set("亲情土村贤愁风音邻野间俗规")
+# X家乡 is a word after a verb (回报家乡、建设家乡) and a name otherwise (李家乡).
+_BEFORE_JIA = _TOWN_WORD_END | set("建爱想设恋念守美富兴")
 _OTHER_SCOPE = {
     "县": ("全市", "全区", "全镇"),
     "市": ("全县", "全镇"),
     "区": ("全县", "全市", "全镇"),
     "乡镇": ("全县", "全市", "全区"),
 }
+
+
+def _town_word(text: str, m: re.Match[str]) -> bool:
+    """Whether a match ending in 乡 or 镇 is an everyday word rather than a town's name."""
+    stem, end = m.group(1), m.end()
+    if stem[-1] in _TOWN_WORD_END:
+        return True
+    if m.group(2) == "乡" and end < len(text) and text[end] in _AFTER_XIANG:
+        return True
+    if text.startswith("党", end):  # 完成镇党委交办的事：the town's own committee, after a verb
+        return True
+    return stem.endswith("家") and len(stem) >= 2 and stem[-2] in _BEFORE_JIA
 
 
 @dataclass(frozen=True)
@@ -313,6 +331,8 @@ def foreign_places(paragraphs: Sequence[str], place: str, scope: str | None = No
             ):
                 continue
             if level and m.group(2) not in level:
+                continue
+            if m.group(2) in "乡镇" and _town_word(text, m):
                 continue
             out.append(PlaceStrike(i, name, f"出现了其他地方的地名“{name}”（本稿为{own}），疑似照搬"))
         for word in _OTHER_SCOPE.get(scope or "", ()):

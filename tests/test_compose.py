@@ -161,3 +161,40 @@ def test_a_bank_with_nothing_for_a_place_names_the_place_in_the_speech(library, 
     assert slot in message and "\n" not in message
     # The thinned copy has memos of its own: the full bank still composes.
     assert compose(brief, library.bank, skel, random.Random(1)).point_count == 3
+
+
+def test_a_further_sentence_never_echoes_its_paragraph():
+    """Red pen §6, said once: a further sentence that repeats a phrase of the wording before it
+    (“一次讲清、一次办好” twice in one paragraph) is left out; one that says something new is kept."""
+    from conftest import synthetic_bank_data
+
+    from generator.api import Library
+    from generator.bank import PhraseBank
+    from generator.bank_schema import BankFile
+    from generator.loaders import load_skeletons
+
+    data = synthetic_bank_data()
+    for entry in data["entries"]:
+        if entry["slot"] == "cwr.tasks.intro":
+            mark = entry["id"][-1]
+            entry["variants"] = [
+                {"text": f"办事效率关系群众感受{'甲' * int(mark)}，要做到一次讲清、一次办好。"}
+            ]
+            entry["more"] = [
+                f"群众办事要一次讲清一次办好{'乙' * int(mark)}。",
+                f"窗口服务要热情周到{'丙' * int(mark)}。",
+            ]
+    bank = PhraseBank.from_files([("synthetic", BankFile.model_validate(data))])
+    library = Library(skeletons=load_skeletons(), bank=bank)
+    brief = Brief.model_validate(
+        {"meeting": {"name": "基层党建工作推进会", "kind": "推进会"}, "place": "青山县"}
+    )
+    skel = library.skeletons["chengji-wenti-renwu"]
+    texts = [
+        p.text
+        for seed in range(4)
+        for p in compose(brief, library.bank, skel, random.Random(seed)).paragraphs
+        if "一次讲清、一次办好" in p.text
+    ]
+    assert texts and any("窗口服务" in t for t in texts), "a sentence that says something new is taken"
+    assert not any("一次讲清一次办好" in t for t in texts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -134,6 +135,40 @@ def test_generic_words_are_not_place_names():
         "推动乡镇、社区、园区、开发区、驻区单位、专业市场、城市和城镇党建，先进地区的经验，青山县委的部署。"
     ]
     assert foreign_places(text, "青山县", "县") == []
+
+
+def test_a_towns_everyday_words_are_not_place_names_but_another_town_is(library):
+    """乡 and 镇 end many words of a town's speech (回报家乡、乡情乡亲、在镇工作、同镇党委): none of them
+    is a foreign place. Drafts for a town brief on every fitting skeleton pass; a planted town does not."""
+    from generator.api import complete_brief
+    from generator.brief import Brief
+    from generator.compose import compose
+    from generator.select import fits
+
+    words = [
+        "动员在外人才回报家乡，用乡情乡亲凝聚力量，为回乡创业的青年和在镇工作的干部排忧解难，同镇党委一起研究。"
+    ]
+    assert foreign_places(words, "石桥镇", "乡镇") == []
+    planted = ["学习借鉴李家镇和王家乡的做法。"]
+    assert {s.word for s in foreign_places(planted, "石桥镇", "乡镇")} == {"李家镇", "王家乡"}
+    brief = complete_brief(
+        Brief.model_validate(
+            {
+                "meeting": {"name": "全镇农村基层党建工作总结会", "kind": "总结会"},
+                "scope": "乡镇",
+                "place": "石桥镇",
+                "date": "2026-12-18",
+                "domains": ["农村"],
+            }
+        )
+    )
+    fitting = [sk for sk in library.skeletons.values() if fits(brief, sk)]
+    assert fitting
+    for skel in fitting:
+        for seed in range(6):
+            draft = compose(brief, library.bank, skel, random.Random(seed))
+            strikes = foreign_places([p.text for p in draft.paragraphs], "石桥镇", "乡镇")
+            assert strikes == [], (skel.id, seed, strikes)
 
 
 def _past_drafts(tmp_path: Path, n: int = 3) -> Path:

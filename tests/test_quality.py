@@ -116,14 +116,16 @@ def test_year_tags_select_terms_of_the_time(library, example_briefs):
     assert old.effective_year == 2020
 
 
-def test_every_achievement_and_problem_of_the_brief_is_said_once(library, example_briefs):
+def test_every_achievement_problem_and_event_of_the_brief_is_said_once(library, example_briefs):
     """The clerk's facts are in place in every draft, whatever the skeleton: listed item by item where
     the skeleton lists them, quoted in the opening's judgement where it does not, and never twice;
-    the programme is named in every draft."""
+    the events (what was done before the meeting) once in the opening; the programme is named in
+    every draft."""
+    assert any(b.facts.events for b in example_briefs.values()), "an example brief gives an event"
     for name, brief, skel in _pairs(library, example_briefs):
         for seed in range(8):
             text = compose(brief, library.bank, skel, random.Random(seed)).full_text()
-            for fact in (*brief.facts.achievements, *brief.facts.problems):
+            for fact in (*brief.facts.achievements, *brief.facts.problems, *brief.facts.events):
                 assert text.count(fact) == 1, (name, skel.id, seed, fact, text.count(fact))
             if brief.facts.programme:  # named, not only “这项工程”
                 assert brief.facts.programme in text, (name, skel.id, seed)
