@@ -368,8 +368,10 @@ class _Composer:
                 pool = short
         # Why we meet, said for this kind of meeting: a 总结会 or 述职评议会 opens as one, every other
         # time, where the bank has openings written for it (the rest keep the openings varied).
-        if slot == "opening.purpose":
-            own_kind = [c for c in pool if self.brief.meeting.kind in c.kinds]
+        # Not where a year's anchor is to be said: its few carriers would shrink to fewer still.
+        anchored_here = any(self.anchor_targets.get(a.name) == slot for a in self.anchors)
+        if slot == "opening.purpose" and not anchored_here:
+            own_kind = [c for c in pool if self.brief.meeting.kind in c.kinds and not said[c.id].anchors]
             if own_kind and len(own_kind) < len(pool) and self.rng.random() < KIND_OPENINGS:
                 pool = own_kind
         # Real wording before scaffolds; scaffolds only where nothing else can stand.
@@ -420,8 +422,8 @@ class _Composer:
         # A list of tasks for a brief that names its domains speaks to them: while a named domain has no
         # item of its own yet, every other item (drawn) is one written for it, where the bank has one.
         if role == "item" and self.list_openers is not None and self.brief.domains:
-            waiting = set(self.brief.domains) - self.list_domains
-            for_them = [c for c in pool if waiting.intersection(c.domains)]
+            unspoken = set(self.brief.domains) - self.list_domains
+            for_them = [c for c in pool if unspoken.intersection(c.domains)]
             if for_them and len(for_them) < len(pool) and self.rng.random() < DOMAIN_ITEMS:
                 pool = for_them
         request = SlotRequest(
@@ -868,7 +870,7 @@ def compose(
             key="points",
         )
     asked = brief.target_characters
-    target = asked or TYPICAL_CHARACTERS
+    target = asked or skeleton.length or TYPICAL_CHARACTERS
     state = rng.getstate()
     # Rendering depends only on the brief and the skeleton (never on the seed): kept on the bank for
     # the next draft of the same brief (the picker, the page, many seeds). Like the fill levels below,
