@@ -267,7 +267,7 @@ def scope_of_place(place: str) -> str | None:
 # Suffixes of places of the same level: a county sits beside counties, county-level cities and districts.
 _LEVEL = {"县": "县市区", "市": "市", "区": "区县市", "乡镇": "镇乡"}
 _PLACE = re.compile(
-    r"([\u4e00-\u9fff]{2,3})(县|市|区|镇|乡)(?![委直级域内外属情政长里城乡镇区县市场民划别分位间块])"
+    r"([\u4e00-\u9fff]{2,3})(县|市|区|镇|乡)(?![委直级域内外属情政长里城乡镇区县市场民划别分位间块村街机])"
 )
 # Words that end like a place but are none (社区, 园区, 城市, 乡镇 …) or speak of one's own place.
 _NOT_PLACES = re.compile(

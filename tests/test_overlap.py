@@ -6,6 +6,7 @@ import json
 import random
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLES
 
@@ -169,6 +170,29 @@ def test_a_towns_everyday_words_are_not_place_names_but_another_town_is(library)
             draft = compose(brief, library.bank, skel, random.Random(seed))
             strikes = foreign_places([p.text for p in draft.paragraphs], "石桥镇", "乡镇")
             assert strikes == [], (skel.id, seed, strikes)
+
+
+@pytest.mark.parametrize(
+    ("scope", "place"), [("县", "白河县"), ("区", "东湖区"), ("市", "江城市"), ("乡镇", "石桥镇")]
+)
+def test_no_draft_is_flagged_for_its_own_words(library, example_briefs, scope, place):
+    """The place check runs on every generated draft: the bank's own words (责任区, 候诊区, 推动镇村, 家乡 …)
+    must never read as another place's name, for a brief of any level. (Scope words such as 全县 in a
+    brief moved to another level come from the brief's own text, so only names are checked here.)"""
+    from generator.api import complete_brief
+    from generator.compose import compose
+    from generator.select import fits
+
+    for name, example in example_briefs.items():
+        brief = complete_brief(example.model_copy(update={"scope": scope, "place": place, "committee": None}))
+        for skel in library.skeletons.values():
+            if not fits(brief, skel):
+                continue
+            for seed in range(3):
+                draft = compose(brief, library.bank, skel, random.Random(seed))
+                strikes = foreign_places([p.text for p in draft.paragraphs], place, scope)
+                names = [s.word for s in strikes if not s.word.startswith("全")]
+                assert names == [], (name, skel.id, seed, names)
 
 
 def _past_drafts(tmp_path: Path, n: int = 3) -> Path:
