@@ -82,6 +82,13 @@ OPENING_SENTENCES = 5
 # The brief's lists a paragraph may quote whole (template names `achievements`, `problems`, `events`).
 QUOTABLE_FACTS = ("achievements", "problems", "events")
 
+# Chance that an item of a task list is one written for a domain the brief names and the list has not
+# yet spoken to (where the bank has one): named domains get their tasks, the list stays varied.
+DOMAIN_ITEMS = 0.5
+
+# Share of drafts whose opening says why we meet in words written for the meeting's kind, where there are some.
+KIND_OPENINGS = 0.5
+
 # Characters a sentence that quotes the clerk's facts may run to before a wording that splits it is preferred.
 READABLE_SENTENCE = 120
 
@@ -175,6 +182,7 @@ class _Composer:
         self.opening_said = 0  # sentences of the opening so far (the hand-off aside)
         self.governing: str | None = None  # topic of the current point's heading
         self.list_openers: list[str] | None = None  # connectives opening items of the list being built
+        self.list_domains: set[str] = set()  # the brief's domains an item of the list being built is about
         self.anchors = [a for a in self.pen.anchors if a.applies(self.year)]  # still to be said
         self.said_anchor_names: set[str] = set()  # said once: not again (“十五五开局之年” twice is padding)
         self.used_sentences: set[str] = set()
@@ -358,6 +366,14 @@ class _Composer:
             short = [c for c in pool if len(said[c.id].keys) <= room]
             if short:
                 pool = short
+        # Why we meet, said for this kind of meeting: a 总结会 or 述职评议会 opens as one, every other
+        # time, where the bank has openings written for it (the rest keep the openings varied).
+        # Not where a year's anchor is to be said: its few carriers would shrink to fewer still.
+        anchored_here = any(self.anchor_targets.get(a.name) == slot for a in self.anchors)
+        if slot == "opening.purpose" and not anchored_here:
+            own_kind = [c for c in pool if self.brief.meeting.kind in c.kinds and not said[c.id].anchors]
+            if own_kind and len(own_kind) < len(pool) and self.rng.random() < KIND_OPENINGS:
+                pool = own_kind
         # Real wording before scaffolds; scaffolds only where nothing else can stand.
         worded = [c for c in pool if not c.scaffold]
         if worded:
@@ -403,6 +419,13 @@ class _Composer:
             governed = [c for c in pool if c.topic in (None, self.governing)]
             if governed:
                 pool = governed
+        # A list of tasks for a brief that names its domains speaks to them: while a named domain has no
+        # item of its own yet, every other item (drawn) is one written for it, where the bank has one.
+        if role == "item" and self.list_openers is not None and self.brief.domains:
+            unspoken = set(self.brief.domains) - self.list_domains
+            for_them = [c for c in pool if unspoken.intersection(c.domains)]
+            if for_them and len(for_them) < len(pool) and self.rng.random() < DOMAIN_ITEMS:
+                pool = for_them
         request = SlotRequest(
             path=path,
             slot=slot,
@@ -420,6 +443,7 @@ class _Composer:
             self.opening_said += len(sentences(text))
         self.used_variants.add(chosen.id)
         self.used_entries.add(chosen.entry_id)
+        self.list_domains.update(chosen.domains)
         self.used_ideas.add(chosen.idea or chosen.entry_id)
         if chosen.asserts in ("achievement", "problem") and chosen.topic:
             self.claimed[chosen.topic] = chosen.asserts
@@ -644,6 +668,7 @@ class _Composer:
         lo, _ = node.count
         want = self.count(node.count, path)
         self.list_openers = []
+        self.list_domains = set()
         try:
             for j in range(len(entries), want):
                 p = f"{path}.{j}"
@@ -845,7 +870,7 @@ def compose(
             key="points",
         )
     asked = brief.target_characters
-    target = asked or TYPICAL_CHARACTERS
+    target = asked or skeleton.length or TYPICAL_CHARACTERS
     state = rng.getstate()
     # Rendering depends only on the brief and the skeleton (never on the seed): kept on the bank for
     # the next draft of the same brief (the picker, the page, many seeds). Like the fill levels below,

@@ -130,6 +130,9 @@ class Skeleton(BaseModel):
     kinds: tuple[MeetingKind, ...] = ()  # meeting kinds it suits best; empty = any
     needs: tuple[Literal["programme", "achievements", "problems", "tasks", "domains"], ...] = ()
     title: str | None = None
+    # Characters a draft of this shape usually runs to when the brief sets no length: a 调度会's
+    # 成绩—问题—任务 is shorter than a 部署会's programme. None: the tool's usual length.
+    length: int | None = Field(None, ge=1500, le=12000)
     opening: list[Para] = Field(min_length=1)
     points: list[Point] = Field(min_length=3, max_length=4)
     closing: list[Para] = Field(min_length=1)

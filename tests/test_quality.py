@@ -172,3 +172,19 @@ def test_many_facts_are_not_crammed_into_one_sentence(library, example_briefs):
             assert text.count(fact) == 1, (seed, fact)
         quoting = [s for s in FULL_STOP.split(text) if facts.achievements[0] in s or facts.problems[0] in s]
         assert quoting and all(len(s) <= READABLE_SENTENCE for s in quoting), (seed, quoting)
+
+
+def test_a_skeleton_sets_its_usual_length_when_the_brief_sets_none(library, example_briefs):
+    """A skeleton's `length` is what its drafts aim at without a target in the brief; a brief's target
+    still wins."""
+    brief = example_briefs["county-push"]
+    assert brief.length is None
+    skel = library.skeletons["renshi-jucuo-zeren"]
+    for usual in (3000, 3600):
+        short = skel.model_copy(update={"length": usual})
+        for seed in range(3):
+            n = compose(brief, library.bank, short, random.Random(seed)).characters
+            assert abs(n - usual) <= 0.15 * usual, (usual, seed, n)
+    sized = brief.model_copy(update={"length": Length(characters=3500)})
+    n = compose(sized, library.bank, skel.model_copy(update={"length": 2000}), random.Random(0)).characters
+    assert abs(n - 3500) <= 0.15 * 3500, n

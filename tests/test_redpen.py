@@ -342,3 +342,38 @@ def test_a_year_anchor_is_said_once():
             if anchor.applies(draft.year):
                 n = len(anchor.pattern.findall(text))
                 assert n <= 1, f"{_where(name, skel, seed)}: “{anchor.name}” {n} 次"
+
+
+def test_a_meeting_often_opens_with_words_written_for_its_kind():
+    """§3: a 培训会 says why it meets as a 培训会 in about half the drafts, where the bank has such openings;
+    the rest stay varied."""
+    lib = _library()
+    brief = complete_brief(load_brief(next(p for p in EXAMPLES if p.stem == "organs-training")))
+    assert brief.meeting.kind == "培训会"
+    kinds = []
+    for seed in range(20):
+        draft = compose(brief, lib.bank, lib.skeletons["sange-zai"], random.Random(seed))
+        cand = lib.bank.variant(draft.choices["opening.0"].variant_id)
+        assert cand is not None
+        kinds.append("培训会" in cand.kinds)
+    assert 7 <= sum(kinds) <= 17, sum(kinds)
+
+
+def test_a_task_list_speaks_to_the_domains_the_brief_names():
+    """§2: a county meeting about 农村, 社区 and 两新组织 hears tasks written for them, not only general ones
+    (the bank has tasks per domain); none about a domain it did not name."""
+    lib = _library()
+    brief = complete_brief(load_brief(next(p for p in EXAMPLES if p.stem == "county-push")))
+    named = set(brief.domains)
+    assert len(named) == 3
+    covered = []
+    for seed in range(20):
+        draft = compose(brief, lib.bank, lib.skeletons["chengji-wenti-renwu"], random.Random(seed))
+        said: set[str] = set()
+        for choice in draft.choices.values():
+            if choice.slot == "cwr.tasks.item":
+                cand = lib.bank.variant(choice.variant_id)
+                assert cand is not None and set(cand.domains) <= named
+                said |= set(cand.domains)
+        covered.append(len(said & named))
+    assert sum(covered) / len(covered) >= 2.5, covered
