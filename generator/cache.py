@@ -2,7 +2,8 @@
 
 Parsing and validating the whole phrase bank (and checking every template in it) is most of a
 cold `speechdraft generate`. The loaded result is pickled into the user's cache folder under a
-key made of the speechdraft and Python versions and the bytes of every data file it came from,
+key made of the speechdraft and Python versions, the source of the modules whose classes are pickled
+and the bytes of every data file it came from,
 so a changed file, a new version or a foreign file never serves stale data. The cache is only a
 shortcut: safe to delete, rebuilt when missing or unreadable, and never read from a folder other
 users can write (a pickle from there could run their code).
@@ -10,6 +11,7 @@ users can write (a pickle from there could run their code).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -22,7 +24,22 @@ from typing import TypeVar
 from . import __version__
 
 T = TypeVar("T")
-FORMAT = 6  # bump when what is pickled changes shape
+FORMAT = 7  # bump when what is pickled changes shape
+# The modules whose classes are pickled: their source is part of the key, so a changed class (a new
+# field) never meets an old pickle, even where the version number stays the same.
+SHAPES = ("skeleton.py", "bank.py", "bank_schema.py", "yamlio.py", "templating.py")
+
+
+@functools.lru_cache(maxsize=1)
+def _shapes() -> bytes:
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for name in SHAPES:
+        try:
+            h.update((here / name).read_bytes())
+        except OSError:  # a frozen or zipped install: the version and FORMAT still key it
+            h.update(name.encode())
+    return h.digest()
 
 
 def cache_dir() -> Path:
@@ -43,6 +60,7 @@ def enabled() -> bool:
 def key(kind: str, files: Sequence[Path]) -> str:
     """Digest of what the result depends on: versions, and each file's name and bytes."""
     h = hashlib.sha256(f"{kind}\0{FORMAT}\0{__version__}\0{sys.version_info[:2]}\0".encode())
+    h.update(_shapes())
     for path in files:
         h.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
         h.update(path.read_bytes())

@@ -85,6 +85,7 @@ QUOTABLE_FACTS = ("achievements", "problems", "events")
 # Chance that an item of a task list is one written for a domain the brief names and the list has not
 # yet spoken to (where the bank has one): named domains get their tasks, the list stays varied.
 DOMAIN_ITEMS = 0.5
+DOMAIN_ITEMS_MIN = 3
 
 # Share of drafts whose opening says why we meet in words written for the meeting's kind, where there are some.
 KIND_OPENINGS = 0.5
@@ -372,7 +373,7 @@ class _Composer:
         anchored_here = any(self.anchor_targets.get(a.name) == slot for a in self.anchors)
         if slot == "opening.purpose" and not anchored_here:
             own_kind = [c for c in pool if self.brief.meeting.kind in c.kinds and not said[c.id].anchors]
-            if own_kind and len(own_kind) < len(pool) and self.rng.random() < KIND_OPENINGS:
+            if own_kind and len(own_kind) < len(pool) and self._coin(path, KIND_OPENINGS):
                 pool = own_kind
         # Real wording before scaffolds; scaffolds only where nothing else can stand.
         worded = [c for c in pool if not c.scaffold]
@@ -423,8 +424,11 @@ class _Composer:
         # item of its own yet, every other item (drawn) is one written for it, where the bank has one.
         if role == "item" and self.list_openers is not None and self.brief.domains:
             unspoken = set(self.brief.domains) - self.list_domains
-            for_them = [c for c in pool if unspoken.intersection(c.domains)]
-            if for_them and len(for_them) < len(pool) and self.rng.random() < DOMAIN_ITEMS:
+            # Only domains with a few tasks of their own: one lone task would be in every other draft.
+            entries = {d: {c.entry_id for c in pool if d in c.domains} for d in unspoken}
+            ample = {d for d, ids in entries.items() if len(ids) >= DOMAIN_ITEMS_MIN}
+            for_them = [c for c in pool if ample.intersection(c.domains)]
+            if for_them and len(for_them) < len(pool) and self._coin(path, DOMAIN_ITEMS):
                 pool = for_them
         request = SlotRequest(
             path=path,
@@ -459,6 +463,11 @@ class _Composer:
             self.used_sentences.add(sentence_key(head))
         self.choices[path] = Choice(path=path, slot=slot, variant_id=chosen.id)
         return chosen, text, head
+
+    def _coin(self, path: str, chance: float) -> bool:
+        """A draw for one place that leaves the rng alone: a replay or a reroll elsewhere sees the same
+        draw here, so a kept pick is still among the candidates it is offered."""
+        return zlib.crc32(f"{self.salt}:{path}".encode()) < chance * 2**32
 
     @staticmethod
     def _place(section: str, role: str) -> str:

@@ -18,7 +18,7 @@ from .draft import Draft
 
 def _user_keys(brief: Brief) -> list[str]:
     f = brief.facts
-    return [sentence_key(s) for s in (*f.achievements, *f.problems, *f.tasks) if s]
+    return [sentence_key(s) for s in (*f.achievements, *f.problems, *f.tasks, *f.events) if s]
 
 
 def draft_sentences(draft: Draft, brief: Brief | None = None) -> list[str]:

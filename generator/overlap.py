@@ -279,8 +279,11 @@ _NOT_PLACES = re.compile(
 # stem ending in one of these is a word, not a town's name; after 乡, these make a word of it (乡亲, 乡村 …).
 _TOWN_WORD_END = set("在到回返下进来去出与和及的为报同向往赴离从于至对驻本全该各邻外他异故还思留归")
 _AFTER_XIANG = set("亲情土村贤愁风音邻野间俗规")
-# X家乡 is a word after a verb (回报家乡、建设家乡) and a name otherwise (李家乡).
-_BEFORE_JIA = _TOWN_WORD_END | set("建爱想设恋念守美富兴")
+# X家乡/X家镇 is a town's name after a family name (李家乡、张家镇) and a word otherwise (回报家乡、反哺家乡).
+_SURNAMES = set(
+    "李王张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余"
+    "潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文庞樊"
+)
 _OTHER_SCOPE = {
     "县": ("全市", "全区", "全镇"),
     "市": ("全县", "全镇"),
@@ -298,7 +301,7 @@ def _town_word(text: str, m: re.Match[str]) -> bool:
         return True
     if text.startswith("党", end):  # 完成镇党委交办的事：the town's own committee, after a verb
         return True
-    return stem.endswith("家") and len(stem) >= 2 and stem[-2] in _BEFORE_JIA
+    return stem.endswith("家") and len(stem) >= 2 and stem[-2] not in _SURNAMES
 
 
 @dataclass(frozen=True)

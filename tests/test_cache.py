@@ -91,3 +91,21 @@ def test_a_folder_others_can_write_is_never_read(cache_dir, tmp_path):
         cache_dir.chmod(0o700)
     _load_bank_cached.cache_clear()
     assert load_bank() == "planted", "the same file in a private folder is served: the test is not vacuous"
+
+
+def test_a_changed_class_never_meets_an_old_pickle(cache_dir, tmp_path, monkeypatch):
+    """A new field in a pickled class (a skeleton's `length`) must not be served an old pickle without it,
+    even where the version number has not moved: the classes' source is part of the key."""
+    from generator import cache
+
+    shape = tmp_path / "shape.py"
+    shape.write_text("class Skeleton: pass\n", "utf-8")
+    data = tmp_path / "data.yaml"
+    data.write_text("a: 1\n", "utf-8")
+    monkeypatch.setattr(cache, "SHAPES", (str(shape),))
+    cache._shapes.cache_clear()
+    before = cache.key("bank", [data])
+    shape.write_text("class Skeleton:\n    length = None\n", "utf-8")
+    cache._shapes.cache_clear()
+    assert cache.key("bank", [data]) != before
+    cache._shapes.cache_clear()

@@ -146,7 +146,7 @@ def test_a_towns_everyday_words_are_not_place_names_but_another_town_is(library)
     from generator.select import fits
 
     words = [
-        "动员在外人才回报家乡，用乡情乡亲凝聚力量，为回乡创业的青年和在镇工作的干部排忧解难，同镇党委一起研究。"
+        "动员在外人才回报家乡、反哺家乡，用乡情乡亲凝聚力量，为回乡创业的青年和在镇工作的干部排忧解难，同镇党委一起研究。"
     ]
     assert foreign_places(words, "石桥镇", "乡镇") == []
     planted = ["学习借鉴李家镇和王家乡的做法。"]

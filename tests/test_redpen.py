@@ -229,6 +229,22 @@ def test_no_paragraph_about_an_unlisted_domain():
                 assert set(cand.domains) & set(brief.domains), f"{_where(name, skel, seed)}: {cand.id}"
 
 
+def test_no_sentence_speaks_of_an_unlisted_domain():
+    """Issue 16 (5): a brief that lists its domains hears nothing about the others, 机关 included, by the
+    words that make a sentence about a domain (redpen.yaml `domains`). A per-domain paragraph may name
+    its neighbours (机关党员到社区报到), as `check` allows."""
+    listed = [c for c in corpus() if c[1].domains]
+    assert {c[0] for c in listed} >= {"county-push", "organs-training"}
+    for name, brief, skel, seed, draft in listed:
+        for p in draft.paragraphs:
+            choice = draft.choices.get(p.paths[0]) if p.paths else None
+            if p.kind != "body" or (choice and choice.slot in ("domain.task", "domain.project")):
+                continue
+            for s in sentences(p.text):
+                extra = PEN.domains_of(s) - set(brief.focus_domains)
+                assert not extra, f"{_where(name, skel, seed)}: {sorted(extra)} {s}"
+
+
 def test_a_brief_with_few_facts_gets_gaps_not_claims():
     lib = _library()
     brief = complete_brief(load_brief(next(p for p in EXAMPLES if p.stem == "few-facts")))
