@@ -138,6 +138,7 @@ class _Said:
     sequenced: bool  # runs through 首先……其次……
     connective: bool  # opens with a connective (首先, 同时 …)
     quotes: frozenset[str]  # the brief's facts its words quote (programme, previous_speakers …)
+    plain: bool  # nothing the style rules look at: no anchor, no 首先……其次…… run, no connective opener
 
 
 @dataclass
@@ -260,14 +261,18 @@ class _Composer:
                 raise UserError(f"变体 {c.id} 无法渲染（{exc}）", file=c.source or None, key=c.slot) from None
             keys = {sentence_key(s) for s in sentences(text)} | ({sentence_key(head)} if head else set())
             words = head + text  # everything it says: the lead phrase and the text
+            anchors = frozenset(a.name for a in self.pen.anchors if a.pattern.search(words))
+            sequenced = self._sequenced(text)
+            connective = bool(self.pen.opening_connective(text))
             hit = _Said(
                 text=text,
                 head=head,
                 keys=frozenset(k for k in keys if k),
-                anchors=frozenset(a.name for a in self.pen.anchors if a.pattern.search(words)),
-                sequenced=self._sequenced(text),
-                connective=bool(self.pen.opening_connective(text)),
+                anchors=anchors,
+                sequenced=sequenced,
+                connective=connective,
                 quotes=template_quotes(c.written),
+                plain=not (anchors or sequenced or connective),
             )
             self.cache.rendered[key] = hit
         return hit
@@ -340,7 +345,23 @@ class _Composer:
                 f"会议 {self.brief.meeting.kind}、年份 {self.year}{where}），请换一个骨架，"
                 f"或在自有短语库中为槽位 {slot} 补充说法"
             )
-        usable = [c for c in fitting if self._usable(c, said[c.id])]
+        # Not yet said (variant, entry, idea, sentence) and consistent with what was claimed: inlined,
+        # as this runs over every candidate of every place at every fill level.
+        used_v, used_e, used_i, used_s = (
+            self.used_variants,
+            self.used_entries,
+            self.used_ideas,
+            self.used_sentences,
+        )
+        usable = [
+            c
+            for c in fitting
+            if c.id not in used_v
+            and c.entry_id not in used_e
+            and (c.idea or c.entry_id) not in used_i
+            and used_s.isdisjoint(said[c.id].keys)
+            and (c.asserts == "none" or self._consistent(c))
+        ]
         # Formulas (the hand-off, announce lines) may match any speech; everything else avoids the
         # office's past speeches when it can, and says so when it cannot (never fails on it).
         if self.avoid is not None and role != "announce" and slot != "opening.handoff":
@@ -351,7 +372,7 @@ class _Composer:
                 self.notes.append(f"{section_label(section)}：短语库中没有能避开往年讲话的说法，请修改此处")
             usable = fresh or usable
         styled = self.said_anchor_names or self.sequenced >= MAX_SEQUENCED or self.list_openers
-        pool = [c for c in usable if self._in_style(said[c.id])] if styled else usable
+        pool = [c for c in usable if said[c.id].plain or self._in_style(said[c.id])] if styled else usable
         if not pool:  # a thin bank: style rules give way before repetition does
             pool = usable
             if pool:
@@ -383,7 +404,8 @@ class _Composer:
             raise _Skip
         # The clerk's own facts come first: where a variant can quote a fact not yet quoted, use one
         # that does. Once quoted, the fact no longer crowds out the other variants.
-        own = [c for c in pool if not self.quoted.issuperset(said[c.id].quotes)]
+        quoted = self.quoted
+        own = [c for c in pool if (q := said[c.id].quotes) and not quoted.issuperset(q)]
         if own:
             # Of those, the ones that say the most of the brief's waiting lists (achievements and
             # problems both, where one paragraph is all the place has).
@@ -425,9 +447,13 @@ class _Composer:
         if role == "item" and self.list_openers is not None and self.brief.domains:
             unspoken = set(self.brief.domains) - self.list_domains
             # Only domains with a few tasks of their own: one lone task would be in every other draft.
-            entries = {d: {c.entry_id for c in pool if d in c.domains} for d in unspoken}
+            tagged = [c for c in pool if c.domains]
+            entries: dict[str, set[str]] = {}
+            for c in tagged:
+                for d in unspoken.intersection(c.domains):
+                    entries.setdefault(d, set()).add(c.entry_id)
             ample = {d for d, ids in entries.items() if len(ids) >= DOMAIN_ITEMS_MIN}
-            for_them = [c for c in pool if ample.intersection(c.domains)]
+            for_them = [c for c in tagged if ample.intersection(c.domains)]
             if for_them and len(for_them) < len(pool) and self._coin(path, DOMAIN_ITEMS):
                 pool = for_them
         request = SlotRequest(
@@ -477,13 +503,8 @@ class _Composer:
         )
         return f"{section_label(section)}的{what}"
 
-    def _usable(self, c: Candidate, said: _Said) -> bool:
-        """Not yet said (variant, entry, idea, sentence), and consistent with what was claimed."""
-        if c.id in self.used_variants or c.entry_id in self.used_entries:
-            return False
-        if (c.idea or c.entry_id) in self.used_ideas or not self.used_sentences.isdisjoint(said.keys):
-            return False
-        # Never praise and blame one thing in one speech.
+    def _consistent(self, c: Candidate) -> bool:
+        """Never praise and blame one thing in one speech."""
         return not (
             c.asserts in ("achievement", "problem")
             and c.topic
