@@ -10,7 +10,7 @@ clerk can extend them. Three users: `speechdraft check` holds every bank variant
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -54,13 +54,32 @@ class Discouraged:
         return (lo is None or year >= lo) and (hi is None or year <= hi)
 
 
+class _Compiled(Mapping[str, Any]):
+    """Patterns compiled on first use: a draft needs the year's wording at once, the claim, room and
+    domain patterns only when a bank is checked or a speech linted (a start that compiles none)."""
+
+    def __init__(self, raw: dict[str, Any], compile_one: Callable[[str, Any], Any]) -> None:
+        self._raw, self._compile, self._done = raw, compile_one, dict[str, Any]()
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._done:
+            self._done[key] = self._compile(key, self._raw[key])
+        return self._done[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 @dataclass(frozen=True)
 class RedPen:
     directive: re.Pattern[str]
-    patterns: dict[str, tuple[re.Pattern[str], ...]]
+    patterns: Mapping[str, tuple[re.Pattern[str], ...]]
     connectives: tuple[str, ...]
-    audience: dict[str, re.Pattern[str]]
-    domains: dict[str, re.Pattern[str]]
+    audience: Mapping[str, re.Pattern[str]]
+    domains: Mapping[str, re.Pattern[str]]
     bare_places: re.Pattern[str]
     anchors: tuple[Anchor, ...]
     discouraged: tuple[Discouraged, ...]
@@ -145,10 +164,10 @@ def load_redpen(extra_terms: tuple[str, ...] = ()) -> RedPen:
         except re.error as exc:
             raise doc.error(f"不是有效的正则表达式（{exc}）", where) from None
 
-    patterns = {
-        kind: tuple(rx(p, (kind, i)) for i, p in enumerate(data[kind]))
-        for kind in (*CLAIMS, "phase", "endorse", "power")
-    }
+    patterns = _Compiled(
+        {kind: data[kind] for kind in (*CLAIMS, "phase", "endorse", "power")},
+        lambda kind, ps: tuple(rx(p, (kind, i)) for i, p in enumerate(ps)),
+    )
     anchors: list[Anchor] = []
     discouraged: list[Discouraged] = []
     for path in (DATA / "terms.yaml", *map(Path, extra_terms)):
@@ -175,8 +194,8 @@ def load_redpen(extra_terms: tuple[str, ...] = ()) -> RedPen:
         directive=rx(data["directive"], ("directive",)),
         patterns=patterns,
         connectives=tuple(data["connectives"]),
-        audience={k: rx(v, ("audience", k)) for k, v in data["audience"].items()},
-        domains={k: rx(v, ("domains", k)) for k, v in data["domains"].items()},
+        audience=_Compiled(dict(data["audience"]), lambda k, v: rx(v, ("audience", k))),
+        domains=_Compiled(dict(data["domains"]), lambda k, v: rx(v, ("domains", k))),
         bare_places=rx(data["bare_places"], ("bare_places",)),
         anchors=tuple(anchors),
         discouraged=tuple(discouraged),
