@@ -539,7 +539,7 @@ class _Composer:
         if not n or budget <= 0:
             return ""
         own = {sentence_key(s) for s in sentences(text)}
-        said = _runs(text)  # a further sentence never repeats a phrase the paragraph already has
+        phrases = _runs(text)  # a further sentence never repeats a phrase the paragraph already has
         room = PARAGRAPH_SENTENCES - full_sentences(text)
         # How many follows from the fill and the paragraph's room, not from how many the entry has:
         # an entry with many further sentences gives each draft a different few of them.
@@ -560,12 +560,12 @@ class _Composer:
             if len(sentence) > budget:
                 continue
             runs = _runs(sentence)
-            if not said.isdisjoint(runs):
+            if not phrases.isdisjoint(runs):
                 continue
             budget -= len(sentence)
             k -= full_sentences(sentence)
             own.update(keys)
-            said |= runs
+            phrases |= runs
             picked[j] = sentence
         added: list[str] = []
         for j in sorted(picked):  # never two connective-led sentences in a row
