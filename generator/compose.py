@@ -192,6 +192,12 @@ class _Composer:
         self.paragraphs: list[Paragraph] = []
         self.choices: dict[str, Choice] = {}
         self.notes: list[str] = []
+        if skeleton.kinds and brief.meeting.kind not in skeleton.kinds:
+            # A skeleton chosen by hand for another kind of meeting: its headings speak as that kind does.
+            self.notes.append(
+                f"骨架“{skeleton.name}”通常用于{'、'.join(skeleton.kinds)}，本次是{brief.meeting.kind}："
+                "标题和说法请按会议性质斟酌"
+            )
         self.points = skeleton.active_points(brief.points)
         # The clerk's achievements and problems: a skeleton that lists them (成绩、问题条目) says them
         # there; otherwise a paragraph that quotes them is kept, so no fact the brief gives goes unsaid.
