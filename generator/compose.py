@@ -111,6 +111,10 @@ def sentence_key(sentence: str) -> str:
 ECHO_RUN = 8
 
 
+# A further sentence that opens by pointing back at what was just said.
+_POINTS_BACK = re.compile(r"只有这样|这样|所以|因此|可见|由此|这")
+
+
 def _runs(text: str) -> set[str]:
     """Every run of ECHO_RUN characters of `text`, punctuation aside."""
     key = sentence_key(text)
@@ -573,8 +577,12 @@ class _Composer:
             own.update(keys)
             phrases |= runs
             picked[j] = sentence
+        # A sentence that points back (这是……, 这样才能……, 所以……) speaks of the wording: it goes right
+        # after it, and only one does.
+        pointing = [j for j in sorted(picked) if _POINTS_BACK.match(picked[j])]
+        order = pointing[:1] + [j for j in sorted(picked) if j not in pointing]
         added: list[str] = []
-        for j in sorted(picked):  # never two connective-led sentences in a row
+        for j in order:  # never two connective-led sentences in a row
             if added and self.pen.opening_connective(picked[j]) and self.pen.opening_connective(added[-1]):
                 continue
             added.append(picked[j])
