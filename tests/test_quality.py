@@ -189,3 +189,15 @@ def test_a_skeleton_sets_its_usual_length_when_the_brief_sets_none(library, exam
     sized = brief.model_copy(update={"length": Length(characters=3500)})
     n = compose(sized, library.bank, skel.model_copy(update={"length": 2000}), random.Random(0)).characters
     assert abs(n - 3500) <= 0.15 * 3500, n
+
+
+def test_a_skeleton_for_another_kind_of_meeting_says_so(library, example_briefs):
+    """A skeleton picked by hand for a meeting it is not made for (成绩—问题—任务 at a 部署会) still gives a
+    draft, and the summary says its headings speak as another kind of meeting does."""
+    brief = example_briefs["county-push"]
+    skel = library.skeletons["chengji-wenti-renwu"]
+    assert "部署会" not in skel.kinds
+    other = brief.model_copy(update={"meeting": brief.meeting.model_copy(update={"kind": "部署会"})})
+    notes = compose(other, library.bank, skel, random.Random(1)).notes
+    assert any("通常用于" in n and "部署会" in n for n in notes), notes
+    assert not any("通常用于" in n for n in compose(brief, library.bank, skel, random.Random(1)).notes)
