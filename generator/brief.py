@@ -25,7 +25,7 @@ Role = Literal["书记", "副书记", "组织部长", "工委书记", "其他"]
 # A previous speaker's rank relative to this speaker; a variant's `relation` is the reverse view.
 Relation = Literal["上级", "同级", "下级"]
 # What a previous speaker did, which decides how the speech answers them.
-DidKind = Literal["通报", "交流发言", "安排", "讲话", "其他"]
+DidKind = Literal["通报", "交流发言", "安排", "讲话", "述职", "其他"]
 # Who can be in the room: the subordinate places (乡镇/街道, or 县市区 for a city), the directly
 # subordinate departments, and the grassroots of each domain.
 Audience = Literal["地方", "部门", "村", "社区", "企业", "学校", "医院"]
@@ -150,6 +150,7 @@ MAX_PREVIOUS_SPEAKERS = 10
 
 
 _DID_WORDS = (
+    ("述职", ("述职",)),  # first: a 述职报告 is no 通报
     ("交流发言", ("交流", "发言", "表态")),
     ("通报", ("通报", "汇报", "报告", "介绍了")),
     ("安排", ("安排", "部署", "布置")),
@@ -207,7 +208,7 @@ class PreviousSpeaker(_Strict):
     rank: Relation | None = Field(
         None, description="相对讲话人：上级/同级/下级；缺省按职务推断（如 县委副书记 高于 组织部长）"
     )
-    kind: DidKind | None = Field(None, description="通报/交流发言/安排/讲话/其他；缺省按 did 推断")
+    kind: DidKind | None = Field(None, description="通报/交流发言/安排/讲话/述职/其他；缺省按 did 推断")
 
     def did_kind(self) -> str:
         if self.kind:

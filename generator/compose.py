@@ -111,6 +111,10 @@ def sentence_key(sentence: str) -> str:
 ECHO_RUN = 8
 
 
+# A further sentence that opens by pointing back at what was just said.
+_POINTS_BACK = re.compile(r"只有这样|这样|所以|因此|可见|由此|这")
+
+
 def _runs(text: str) -> set[str]:
     """Every run of ECHO_RUN characters of `text`, punctuation aside."""
     key = sentence_key(text)
@@ -192,6 +196,12 @@ class _Composer:
         self.paragraphs: list[Paragraph] = []
         self.choices: dict[str, Choice] = {}
         self.notes: list[str] = []
+        if skeleton.kinds and brief.meeting.kind not in skeleton.kinds:
+            # A skeleton chosen by hand for another kind of meeting: its headings speak as that kind does.
+            self.notes.append(
+                f"骨架“{skeleton.name}”通常用于{'、'.join(skeleton.kinds)}，本次是{brief.meeting.kind}："
+                "标题和说法请按会议性质斟酌"
+            )
         self.points = skeleton.active_points(brief.points)
         # The clerk's achievements and problems: a skeleton that lists them (成绩、问题条目) says them
         # there; otherwise a paragraph that quotes them is kept, so no fact the brief gives goes unsaid.
@@ -539,7 +549,7 @@ class _Composer:
         if not n or budget <= 0:
             return ""
         own = {sentence_key(s) for s in sentences(text)}
-        said = _runs(text)  # a further sentence never repeats a phrase the paragraph already has
+        phrases = _runs(text)  # a further sentence never repeats a phrase the paragraph already has
         room = PARAGRAPH_SENTENCES - full_sentences(text)
         # How many follows from the fill and the paragraph's room, not from how many the entry has:
         # an entry with many further sentences gives each draft a different few of them.
@@ -560,15 +570,19 @@ class _Composer:
             if len(sentence) > budget:
                 continue
             runs = _runs(sentence)
-            if not said.isdisjoint(runs):
+            if not phrases.isdisjoint(runs):
                 continue
             budget -= len(sentence)
             k -= full_sentences(sentence)
             own.update(keys)
-            said |= runs
+            phrases |= runs
             picked[j] = sentence
+        # A sentence that points back (这是……, 这样才能……, 所以……) speaks of the wording: it goes right
+        # after it, and only one does.
+        pointing = [j for j in sorted(picked) if _POINTS_BACK.match(picked[j])]
+        order = pointing[:1] + [j for j in sorted(picked) if j not in pointing]
         added: list[str] = []
-        for j in sorted(picked):  # never two connective-led sentences in a row
+        for j in order:  # never two connective-led sentences in a row
             if added and self.pen.opening_connective(picked[j]) and self.pen.opening_connective(added[-1]):
                 continue
             added.append(picked[j])

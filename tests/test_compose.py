@@ -198,3 +198,42 @@ def test_a_further_sentence_never_echoes_its_paragraph():
     ]
     assert texts and any("窗口服务" in t for t in texts), "a sentence that says something new is taken"
     assert not any("一次讲清一次办好" in t for t in texts)
+
+
+def test_a_further_sentence_that_points_back_follows_the_wording():
+    """“这样才能……” speaks of the wording before it: when a draft takes it, it comes right after the
+    wording, not after another further sentence, and never two of them in one paragraph."""
+    from conftest import synthetic_bank_data
+
+    from generator.api import Library
+    from generator.bank import PhraseBank
+    from generator.bank_schema import BankFile
+    from generator.loaders import load_skeletons
+
+    data = synthetic_bank_data()
+    for entry in data["entries"]:
+        if entry["slot"] == "cwr.tasks.intro":
+            mark = "甲" * int(entry["id"][-1])
+            entry["variants"] = [{"text": f"任务要分解到人{mark}，每项都有人盯。"}]
+            entry["more"] = [
+                f"台账要简明{mark}。",
+                f"进度要每月通报{mark}。",
+                f"这样才能件件落地{mark}。",
+                f"这是抓落实的要求{mark}。",
+            ]
+    bank = PhraseBank.from_files([("synthetic", BankFile.model_validate(data))])
+    library = Library(skeletons=load_skeletons(), bank=bank)
+    brief = Brief.model_validate(
+        {"meeting": {"name": "基层党建工作推进会", "kind": "推进会"}, "place": "青山县"}
+    )
+    skel = library.skeletons["chengji-wenti-renwu"]
+    seen = 0
+    for seed in range(8):
+        for p in compose(brief, library.bank, skel, random.Random(seed)).paragraphs:
+            if "任务要分解到人" not in p.text:
+                continue
+            tail = p.text.split("每项都有人盯。", 1)[1]
+            back = [s for s in sentences(tail) if s.startswith("这")]
+            assert len(back) <= 1 and (not back or tail.startswith(back[0])), p.text
+            seen += bool(back)
+    assert seen

@@ -189,3 +189,32 @@ def test_a_skeleton_sets_its_usual_length_when_the_brief_sets_none(library, exam
     sized = brief.model_copy(update={"length": Length(characters=3500)})
     n = compose(sized, library.bank, skel.model_copy(update={"length": 2000}), random.Random(0)).characters
     assert abs(n - 3500) <= 0.15 * 3500, n
+
+
+def test_a_skeleton_for_another_kind_of_meeting_says_so(library, example_briefs):
+    """A skeleton picked by hand for a meeting it is not made for (成绩—问题—任务 at a 部署会) still gives a
+    draft, and the summary says its headings speak as another kind of meeting does."""
+    brief = example_briefs["county-push"]
+    skel = library.skeletons["chengji-wenti-renwu"]
+    assert "部署会" not in skel.kinds
+    other = brief.model_copy(update={"meeting": brief.meeting.model_copy(update={"kind": "部署会"})})
+    notes = compose(other, library.bank, skel, random.Random(1)).notes
+    assert any("通常用于" in n and "部署会" in n for n in notes), notes
+    assert not any("通常用于" in n for n in compose(brief, library.bank, skel, random.Random(1)).notes)
+
+
+def test_the_clerks_own_tasks_lead_the_task_list(library, example_briefs):
+    """`facts.tasks` (what this meeting deploys) had no effect: the task lists of 成绩—问题—任务 and
+    认识—举措—责任 now open with them, in the clerk's words, each once; the bank tops the list up."""
+    brief = example_briefs["county-push"]
+    tasks = ["全面开展村级党组织书记履职评估", "年底前完成软弱涣散村党组织整顿"]
+    given = brief.model_copy(update={"facts": brief.facts.model_copy(update={"tasks": tasks})})
+    for skel_id, slot in (("chengji-wenti-renwu", "一要"), ("renshi-jucuo-zeren", "一要")):
+        skel = library.skeletons[skel_id]
+        assert skel.uses_fact("tasks")
+        for seed in range(4):
+            draft = compose(given, library.bank, skel, random.Random(seed))
+            text = draft.full_text()
+            for task in tasks:
+                assert text.count(task) == 1, (skel_id, seed, task)
+            assert f"{slot}{tasks[0]}。" in text and f"二要{tasks[1]}。" in text, (skel_id, seed)

@@ -16,7 +16,7 @@ from functools import lru_cache
 import pytest
 from conftest import EXAMPLES
 
-from generator.api import Library, complete_brief
+from generator.api import Library, complete_brief, draft_from_brief
 from generator.bank import BankFile, PhraseBank, fit_for
 from generator.brief import Brief
 from generator.compose import compose
@@ -393,3 +393,30 @@ def test_a_task_list_speaks_to_the_domains_the_brief_names():
                 said |= set(cand.domains)
         covered.append(len(said & named))
     assert sum(covered) / len(covered) >= 2.5, covered
+
+
+def test_a_review_meeting_answers_the_reports_as_reports():
+    """§4: after eight town secretaries report on themselves (述职), the county secretary does not say
+    “讲得很好。请大家认真领会” as after a briefing; entries written for 述职 answer them."""
+    lib = _library()
+    brief = complete_brief(
+        Brief.model_validate(
+            {
+                "meeting": {"name": "乡镇党委书记抓基层党建工作述职评议会", "kind": "述职评议会"},
+                "scope": "县",
+                "place": "青山县",
+                "speaker": "县委书记 XXX",
+                "date": "2026-01-20",
+                "previous_speakers": [{"who": "八个乡镇党委书记", "did": "作了抓基层党建工作述职"}],
+            }
+        )
+    )
+    assert brief.did_kinds == {"述职"} and brief.relation == "上级"
+    answers = set()
+    for seed in range(12):
+        draft = draft_from_brief(brief, lib, seed)
+        cand = lib.bank.variant(draft.choices["opening.1"].variant_id)
+        assert cand is not None and "讲得很好" not in cand.text
+        assert not cand.responds or "述职" in cand.responds, cand.id
+        answers.add(cand.entry_id)
+    assert {"opening.previous.review-follow", "opening.previous.review-mirror"} & answers
