@@ -196,6 +196,11 @@ class _Composer:
         self.paragraphs: list[Paragraph] = []
         self.choices: dict[str, Choice] = {}
         self.notes: list[str] = []
+        if brief.facts.tasks and not skeleton.uses_fact("tasks"):
+            self.notes.append(
+                f"简报中的任务（tasks）在骨架“{skeleton.name}”里没有列出的位置：请换用列任务的骨架"
+                "（成绩—问题—任务、认识—举措—责任），或把它们补进稿中"
+            )
         if skeleton.kinds and brief.meeting.kind not in skeleton.kinds:
             # A skeleton chosen by hand for another kind of meeting: its headings speak as that kind does.
             self.notes.append(

@@ -218,3 +218,6 @@ def test_the_clerks_own_tasks_lead_the_task_list(library, example_briefs):
             for task in tasks:
                 assert text.count(task) == 1, (skel_id, seed, task)
             assert f"{slot}{tasks[0]}。" in text and f"二要{tasks[1]}。" in text, (skel_id, seed)
+            assert not any("tasks" in n for n in draft.notes)
+    elsewhere = compose(given, library.bank, library.skeletons["sange-zai"], random.Random(0))
+    assert any("tasks" in n for n in elsewhere.notes), "a skeleton without a task list says it drops them"
