@@ -163,9 +163,9 @@ def test_a_bank_with_nothing_for_a_place_names_the_place_in_the_speech(library, 
     assert compose(brief, library.bank, skel, random.Random(1)).point_count == 3
 
 
-def test_a_further_sentence_never_echoes_its_paragraph():
-    """Red pen §6, said once: a further sentence that repeats a phrase of the wording before it
-    (“一次讲清、一次办好” twice in one paragraph) is left out; one that says something new is kept."""
+def _task_intro_paragraphs(wording, more, seeds: int) -> list[str]:
+    """The paragraphs of 成绩—问题—任务 drafts from a synthetic bank whose task intros are `wording(n)` with
+    further sentences `more(n)` (n: the entry's number, to keep them apart): what the composer adds."""
     from conftest import synthetic_bank_data
 
     from generator.api import Library
@@ -176,26 +176,31 @@ def test_a_further_sentence_never_echoes_its_paragraph():
     data = synthetic_bank_data()
     for entry in data["entries"]:
         if entry["slot"] == "cwr.tasks.intro":
-            mark = entry["id"][-1]
-            entry["variants"] = [
-                {"text": f"办事效率关系群众感受{'甲' * int(mark)}，要做到一次讲清、一次办好。"}
-            ]
-            entry["more"] = [
-                f"群众办事要一次讲清一次办好{'乙' * int(mark)}。",
-                f"窗口服务要热情周到{'丙' * int(mark)}。",
-            ]
+            n = int(entry["id"][-1])
+            entry["variants"] = [{"text": wording(n)}]
+            entry["more"] = more(n)
     bank = PhraseBank.from_files([("synthetic", BankFile.model_validate(data))])
     library = Library(skeletons=load_skeletons(), bank=bank)
     brief = Brief.model_validate(
         {"meeting": {"name": "基层党建工作推进会", "kind": "推进会"}, "place": "青山县"}
     )
     skel = library.skeletons["chengji-wenti-renwu"]
-    texts = [
+    return [
         p.text
-        for seed in range(4)
+        for seed in range(seeds)
         for p in compose(brief, library.bank, skel, random.Random(seed)).paragraphs
-        if "一次讲清、一次办好" in p.text
     ]
+
+
+def test_a_further_sentence_never_echoes_its_paragraph():
+    """Red pen §6, said once: a further sentence that repeats a phrase of the wording before it
+    (“一次讲清、一次办好” twice in one paragraph) is left out; one that says something new is kept."""
+    paragraphs = _task_intro_paragraphs(
+        lambda n: f"办事效率关系群众感受{'甲' * n}，要做到一次讲清、一次办好。",
+        lambda n: [f"群众办事要一次讲清一次办好{'乙' * n}。", f"窗口服务要热情周到{'丙' * n}。"],
+        4,
+    )
+    texts = [t for t in paragraphs if "一次讲清、一次办好" in t]
     assert texts and any("窗口服务" in t for t in texts), "a sentence that says something new is taken"
     assert not any("一次讲清一次办好" in t for t in texts)
 
@@ -203,37 +208,22 @@ def test_a_further_sentence_never_echoes_its_paragraph():
 def test_a_further_sentence_that_points_back_follows_the_wording():
     """“这样才能……” speaks of the wording before it: when a draft takes it, it comes right after the
     wording, not after another further sentence, and never two of them in one paragraph."""
-    from conftest import synthetic_bank_data
-
-    from generator.api import Library
-    from generator.bank import PhraseBank
-    from generator.bank_schema import BankFile
-    from generator.loaders import load_skeletons
-
-    data = synthetic_bank_data()
-    for entry in data["entries"]:
-        if entry["slot"] == "cwr.tasks.intro":
-            mark = "甲" * int(entry["id"][-1])
-            entry["variants"] = [{"text": f"任务要分解到人{mark}，每项都有人盯。"}]
-            entry["more"] = [
-                f"台账要简明{mark}。",
-                f"进度要每月通报{mark}。",
-                f"这样才能件件落地{mark}。",
-                f"这是抓落实的要求{mark}。",
-            ]
-    bank = PhraseBank.from_files([("synthetic", BankFile.model_validate(data))])
-    library = Library(skeletons=load_skeletons(), bank=bank)
-    brief = Brief.model_validate(
-        {"meeting": {"name": "基层党建工作推进会", "kind": "推进会"}, "place": "青山县"}
+    paragraphs = _task_intro_paragraphs(
+        lambda n: f"任务要分解到人{'甲' * n}，每项都有人盯。",
+        lambda n: [
+            f"台账要简明{'甲' * n}。",
+            f"进度要每月通报{'甲' * n}。",
+            f"这样才能件件落地{'甲' * n}。",
+            f"这是抓落实的要求{'甲' * n}。",
+        ],
+        8,
     )
-    skel = library.skeletons["chengji-wenti-renwu"]
     seen = 0
-    for seed in range(8):
-        for p in compose(brief, library.bank, skel, random.Random(seed)).paragraphs:
-            if "任务要分解到人" not in p.text:
-                continue
-            tail = p.text.split("每项都有人盯。", 1)[1]
-            back = [s for s in sentences(tail) if s.startswith("这")]
-            assert len(back) <= 1 and (not back or tail.startswith(back[0])), p.text
-            seen += bool(back)
+    for text in paragraphs:
+        if "任务要分解到人" not in text:
+            continue
+        tail = text.split("每项都有人盯。", 1)[1]
+        back = [s for s in sentences(tail) if s.startswith("这")]
+        assert len(back) <= 1 and (not back or tail.startswith(back[0])), text
+        seen += bool(back)
     assert seen
