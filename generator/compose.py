@@ -425,7 +425,7 @@ class _Composer:
             # Of those, the ones that say the most of the brief's waiting lists (achievements and
             # problems both, where one paragraph is all the place has).
             def waiting(c: Candidate) -> int:
-                return len((said[c.id].quotes - self.quoted).intersection(QUOTABLE_FACTS))
+                return len((said[c.id].quotes - quoted).intersection(QUOTABLE_FACTS))
 
             most = max(waiting(c) for c in own)
             pool = [c for c in own if waiting(c) == most]
@@ -565,7 +565,8 @@ class _Composer:
             if k <= 0:
                 break
             sentence = self._more_sentence(chosen, j, extra)
-            if full_sentences(sentence) > k:
+            size = full_sentences(sentence)
+            if size > k:
                 continue
             keys = [sentence_key(s) for s in sentences(sentence)]
             if any(key in self.used_sentences or key in own for key in keys):
@@ -578,7 +579,7 @@ class _Composer:
             if not phrases.isdisjoint(runs):
                 continue
             budget -= len(sentence)
-            k -= full_sentences(sentence)
+            k -= size
             own.update(keys)
             phrases |= runs
             picked[j] = sentence

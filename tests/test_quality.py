@@ -17,9 +17,9 @@ from test_bank import TIME_BOUND
 from generator.api import draft_from_brief
 from generator.bank import fit_for
 from generator.brief import Length
-from generator.compose import TYPICAL_CHARACTERS, compose
+from generator.compose import READABLE_SENTENCE, TYPICAL_CHARACTERS, compose
 from generator.metrics import draft_sentences, duplicate_sentences, pairwise_shares
-from generator.redpen import PARAGRAPH_SENTENCES, full_sentences
+from generator.redpen import FULL_STOP, PARAGRAPH_SENTENCES, full_sentences
 from generator.select import fits
 
 SEEDS = range(20)
@@ -151,9 +151,6 @@ def test_clerks_facts_and_programme_appear(library, example_briefs):
 def test_many_facts_are_not_crammed_into_one_sentence(library, example_briefs):
     """Four achievements and three problems where the skeleton lists neither: the opening quotes them
     all, once, in sentences short enough to say aloud (each list gets its own sentence)."""
-    from generator.compose import READABLE_SENTENCE
-    from generator.redpen import FULL_STOP
-
     brief = example_briefs["county-push"]
     facts = brief.facts.model_copy(
         update={

@@ -400,15 +400,13 @@ def test_a_review_meeting_answers_the_reports_as_reports():
     “讲得很好。请大家认真领会” as after a briefing; entries written for 述职 answer them."""
     lib = _library()
     brief = complete_brief(
-        Brief.model_validate(
-            {
-                "meeting": {"name": "乡镇党委书记抓基层党建工作述职评议会", "kind": "述职评议会"},
-                "scope": "县",
-                "place": "青山县",
-                "speaker": "县委书记 XXX",
-                "date": "2026-01-20",
-                "previous_speakers": [{"who": "八个乡镇党委书记", "did": "作了抓基层党建工作述职"}],
-            }
+        _brief(
+            meeting={"name": "乡镇党委书记抓基层党建工作述职评议会", "kind": "述职评议会"},
+            scope="县",
+            place="青山县",
+            speaker="县委书记 XXX",
+            date="2026-01-20",
+            previous_speakers=[{"who": "八个乡镇党委书记", "did": "作了抓基层党建工作述职"}],
         )
     )
     assert brief.did_kinds == {"述职"} and brief.relation == "上级"
